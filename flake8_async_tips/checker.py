@@ -1,0 +1,65 @@
+"""The flake8 entry point: one checker class that runs every rule family."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from flake8_async_tips import __version__
+from flake8_async_tips import options as plugin_options
+from flake8_async_tips.context import FileContext
+from flake8_async_tips.rules import FAMILIES
+
+LOG = logging.getLogger("flake8_async_tips")
+
+INTERNAL_ERROR_CODE = "ASY000"
+
+Result = tuple[int, int, str, type]
+
+
+class AsyncTipsChecker:
+    """Registered under flake8's `ASY` prefix; flake8 passes arguments by name."""
+
+    name = "flake8-async-tips"
+    version = __version__
+    config = plugin_options.Config()
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str = "stdin") -> None:
+        self.context = FileContext(tree, lines, filename, self.config)
+
+    @staticmethod
+    def add_options(manager: Any) -> None:
+        plugin_options.register(manager)
+
+    @classmethod
+    def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: list[str]) -> None:
+        cls.config = plugin_options.Config.from_flake8(options)
+
+    def run(self) -> Iterator[Result]:
+        for family in FAMILIES:
+            yield from self._run_family(family)
+
+    def _run_family(self, family: Any) -> Iterator[Result]:
+        # One family's bug must not abort the user's whole lint run: what it
+        # found before failing is kept, and the failure is reported as ASY000.
+        rules = None
+        try:
+            if not family.applies_to(self.context):
+                return
+            rules = family(self.context.config, self.context)
+            rules.check()
+        except Exception as exc:  # noqa: BLE001 - see above
+            LOG.warning("flake8-async-tips: %s failed on %s", family.__name__, self.context.filename, exc_info=True)
+            yield (
+                1,
+                0,
+                f"{INTERNAL_ERROR_CODE} flake8-async-tips internal error in {family.__name__}: "
+                f"{type(exc).__name__}: {exc} (please report it; other checks still ran)",
+                type(self),
+            )
+        if rules is not None:
+            for error in rules.errors:
+                yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)

@@ -1,0 +1,38 @@
+"""Per-file facts shared by the rule families, each computed at most once."""
+
+from __future__ import annotations
+
+import ast
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from flake8_async_tips.options import Config
+
+if TYPE_CHECKING:
+    from flake8_async_tips.bindings import BindingIndex
+
+
+class FileContext:
+    """The file being linted: its tree, its text and what has been inferred of it."""
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str, config: Config) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+        self.config = config
+
+    @cached_property
+    def source(self) -> str:
+        return "".join(self.lines)
+
+    @cached_property
+    def mentions_async(self) -> bool:
+        """False when no async construct can possibly be in the file: most rules then have nothing to do."""
+        return "async" in self.source or "await" in self.source
+
+    @cached_property
+    def bindings(self) -> BindingIndex:
+        """Which names each scope binds, built on the first question a rule asks."""
+        from flake8_async_tips.bindings import BindingIndex
+
+        return BindingIndex.build(self.tree)

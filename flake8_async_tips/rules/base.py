@@ -1,0 +1,69 @@
+"""What every rule family and every code share."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from flake8_plugin_utils import Error
+
+from flake8_async_tips.context import FileContext
+from flake8_async_tips.options import Config
+from flake8_async_tips.scopes import Scope, ScopedVisitor, ScopeKind
+
+
+class AsyncTipsError(Error):
+    """One code: the class docstring is the code's documentation."""
+
+    code: ClassVar[str]
+    message: ClassVar[str]
+
+
+class RuleFamily(ScopedVisitor):
+    """A family's rules share one walk of the tree."""
+
+    error_classes: ClassVar[tuple[type[AsyncTipsError], ...]] = ()
+
+    def __init__(self, config: Config, context: FileContext) -> None:
+        super().__init__(config, context)
+        self.context: FileContext = context
+
+    @classmethod
+    def applies_to(cls, context: FileContext) -> bool:
+        """False when the file certainly holds nothing this family reports: the walk is skipped."""
+        return True
+
+    def check(self) -> None:
+        self.run(self.context.tree)
+
+    def report(self, error: type[AsyncTipsError], node: Any, **kwargs: Any) -> None:
+        self.error_from_node(error, node, **kwargs)
+
+
+def where(scope: Scope) -> str:
+    """Where a construct stands, as a message says it."""
+    if scope.kind is ScopeKind.FUNCTION:
+        return f"inside non-async function '{scope.name}'"
+    if scope.kind is ScopeKind.ASYNC_FUNCTION:
+        return f"inside async function '{scope.name}'"
+    if scope.kind is ScopeKind.LAMBDA:
+        return "inside a lambda"
+    if scope.kind is ScopeKind.CLASS:
+        return f"in the body of class '{scope.name}'"
+    if scope.kind is ScopeKind.MODULE:
+        return "at module level"
+    return "inside a non-async comprehension"
+
+
+def make_async_fix(scope: Scope, alternative: str = "") -> str:
+    """How to make an async construct legal where it stands."""
+    if scope.kind is ScopeKind.FUNCTION:
+        fix = f"make '{scope.name}' async"
+    elif scope.kind is ScopeKind.LAMBDA:
+        fix = "a lambda cannot be async: use an 'async def'"
+    elif scope.kind is ScopeKind.CLASS:
+        fix = "move it into an 'async def' method"
+    elif scope.kind is ScopeKind.MODULE:
+        fix = "move it into an 'async def' run by asyncio.run()"
+    else:
+        fix = "make the enclosing comprehension async (required before Python 3.11)"
+    return f"{fix} or {alternative}" if alternative else fix

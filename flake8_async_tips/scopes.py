@@ -1,0 +1,229 @@
+"""Which scope evaluates each node: the fact every family's rules start from.
+
+CPython decides "is this `await` legal?" by the scope that *evaluates* the
+expression, not by the block it is written in: a default value, an
+annotation, a decorator or a class base runs in the enclosing scope, and so
+does the first iterable of a comprehension. `ScopedVisitor` walks a tree
+with that knowledge, iteratively (deeply nested code must not exhaust the
+Python stack), and calls a rule's `visit_<NodeType>` hook for each node with
+`self.scope` set to the scope that evaluates it.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from flake8_plugin_utils import Visitor
+
+# PEP 649 (3.14) turns annotations into lazily compiled functions of their
+# own, whose rules for `await` differ from the enclosing scope's.
+ANNOTATIONS_ARE_LAZY = sys.version_info >= (3, 14)
+
+# bpo-33346 (3.11): a list/set/dict comprehension containing an async one
+# becomes async itself; before, only the enclosing scope's own async-ness
+# counted.
+ASYNC_COMPREHENSIONS_PROPAGATE = sys.version_info >= (3, 11)
+
+
+class ScopeKind(enum.Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    ASYNC_FUNCTION = "async function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+    GENERATOR_EXPRESSION = "generator expression"
+
+
+FUNCTION_LIKE = frozenset({ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION, ScopeKind.LAMBDA})
+COMPREHENSION_LIKE = frozenset({ScopeKind.COMPREHENSION, ScopeKind.GENERATOR_EXPRESSION})
+
+_COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass(eq=False)
+class Scope:
+    """One Python scope; identity is the node that opens it."""
+
+    kind: ScopeKind
+    node: ast.AST
+    parent: Optional[Scope]
+    children: list[Scope] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return getattr(self.node, "name", "") or {
+            ScopeKind.LAMBDA: "<lambda>",
+            ScopeKind.MODULE: "<module>",
+        }.get(self.kind, "<comprehension>")
+
+    @property
+    def is_async_function(self) -> bool:
+        return self.kind is ScopeKind.ASYNC_FUNCTION
+
+    def describe(self) -> str:
+        """The scope as a message names it: "non-async function 'load'"."""
+        if self.kind is ScopeKind.FUNCTION:
+            return f"non-async function '{self.name}'"
+        if self.kind is ScopeKind.ASYNC_FUNCTION:
+            return f"async function '{self.name}'"
+        if self.kind is ScopeKind.CLASS:
+            return f"the body of class '{self.name}'"
+        if self.kind is ScopeKind.LAMBDA:
+            return "a lambda"
+        if self.kind is ScopeKind.MODULE:
+            return "module level"
+        if self.kind is ScopeKind.GENERATOR_EXPRESSION:
+            return "a generator expression"
+        return "a non-async comprehension"
+
+    def preorder(self) -> list[Scope]:
+        """This scope and every scope nested in it, parents before children."""
+        ordered: list[Scope] = []
+        pending: list[Scope] = [self]
+        while pending:
+            scope = pending.pop()
+            ordered.append(scope)
+            pending.extend(reversed(scope.children))
+        return ordered
+
+    def enclosing_function(self) -> Optional[Scope]:
+        """The nearest def/async def/lambda scope, or None at module/class level."""
+        scope: Optional[Scope] = self
+        while scope is not None and scope.kind in COMPREHENSION_LIKE:
+            scope = scope.parent
+        if scope is not None and scope.kind in FUNCTION_LIKE:
+            return scope
+        return None
+
+
+def has_future_annotations(tree: ast.AST) -> bool:
+    """`from __future__ import annotations` at the top of the module."""
+    for statement in getattr(tree, "body", []):
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            if any(alias.name == "annotations" for alias in statement.names):
+                return True
+        elif not (
+            isinstance(statement, (ast.ImportFrom, ast.Import))
+            or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+        ):
+            break
+    return False
+
+
+class ScopedVisitor(Visitor[Any]):
+    """Walks a tree once, tracking the scope that evaluates each node.
+
+    Unlike `ast.NodeVisitor`, a hook `visit_<NodeType>(node)` only inspects
+    its node; the walk itself descends (iteratively) into every child, so a
+    hook never calls `generic_visit`. After the walk, `finish()` runs once
+    for rules that need the whole file (an async def's `return` may come
+    before the `yield` that makes it a generator).
+
+    Annotations that CPython never evaluates are not visited: under
+    `from __future__ import annotations`, on 3.14+, and local variable
+    annotations in a function. Type parameters and `type X = ...` values
+    are not visited either: they have scopes of their own with rules of
+    their own.
+    """
+
+    def __init__(self, config: Any = None, context: Any = None) -> None:
+        super().__init__(config)
+        self.context = context
+        self.scope: Scope = Scope(ScopeKind.MODULE, ast.Module(body=[], type_ignores=[]), None)
+        self.root_scope = self.scope
+        self.evaluates_annotations = not ANNOTATIONS_ARE_LAZY
+
+    def run(self, tree: ast.AST) -> None:
+        self.evaluates_annotations = not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree)
+        self.scope = self.root_scope = Scope(ScopeKind.MODULE, tree, None)
+        stack: list[tuple[ast.AST, Scope]] = [(tree, self.scope)]
+        while stack:
+            node, scope = stack.pop()
+            self.scope = scope
+            hook = getattr(self, "visit_" + node.__class__.__name__, None)
+            if hook is not None:
+                hook(node)
+            children = list(self._children(node, scope))
+            children.reverse()
+            stack.extend(children)
+        self.finish()
+
+    def finish(self) -> None:
+        """Called once after the walk; rules that need the whole file override it."""
+
+    # ast.NodeVisitor.visit would recurse; route it through the iterative walk.
+    def visit(self, node: ast.AST) -> None:
+        self.run(node)
+
+    def _new_scope(self, kind: ScopeKind, node: ast.AST, parent: Scope) -> Scope:
+        scope = Scope(kind, node, parent)
+        parent.children.append(scope)
+        return scope
+
+    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from self._in_scope(node.decorator_list, scope)
+            yield from self._arguments(node.args, scope)
+            if node.returns is not None and self.evaluates_annotations:
+                yield node.returns, scope
+            kind = ScopeKind.ASYNC_FUNCTION if isinstance(node, ast.AsyncFunctionDef) else ScopeKind.FUNCTION
+            yield from self._in_scope(node.body, self._new_scope(kind, node, scope))
+        elif isinstance(node, ast.Lambda):
+            yield from self._arguments(node.args, scope)
+            yield node.body, self._new_scope(ScopeKind.LAMBDA, node, scope)
+        elif isinstance(node, ast.ClassDef):
+            yield from self._in_scope(node.decorator_list, scope)
+            yield from self._in_scope(node.bases, scope)
+            yield from self._in_scope(node.keywords, scope)
+            yield from self._in_scope(node.body, self._new_scope(ScopeKind.CLASS, node, scope))
+        elif isinstance(node, _COMPREHENSION_NODES):
+            kind = (
+                ScopeKind.GENERATOR_EXPRESSION if isinstance(node, ast.GeneratorExp) else ScopeKind.COMPREHENSION
+            )
+            inner = self._new_scope(kind, node, scope)
+            # The first iterable is evaluated before the comprehension's scope exists.
+            yield node.generators[0].iter, scope
+            yield from self._in_scope(node.generators, inner)
+            if isinstance(node, ast.DictComp):
+                yield node.key, inner
+                yield node.value, inner
+            else:
+                yield node.elt, inner
+        elif isinstance(node, ast.comprehension):
+            yield node.target, scope
+            if scope.node.generators[0] is not node:  # type: ignore[attr-defined]
+                yield node.iter, scope
+            yield from self._in_scope(node.ifs, scope)
+        elif isinstance(node, ast.AnnAssign):
+            yield node.target, scope
+            # Local annotations are never compiled; module and class ones are.
+            if self.evaluates_annotations and scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS):
+                yield node.annotation, scope
+            if node.value is not None:
+                yield node.value, scope
+        elif node.__class__.__name__ == "TypeAlias":
+            yield node.name, scope  # type: ignore[attr-defined]
+        else:
+            for child in ast.iter_child_nodes(node):
+                if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
+                    yield child, scope
+
+    def _arguments(self, args: ast.arguments, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+        yield from self._in_scope(args.defaults, scope)
+        yield from self._in_scope([default for default in args.kw_defaults if default is not None], scope)
+        if self.evaluates_annotations:
+            every_arg = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
+            for arg in every_arg:
+                if arg is not None and arg.annotation is not None:
+                    yield arg.annotation, scope
+
+    @staticmethod
+    def _in_scope(nodes: list[Any], scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+        for node in nodes:
+            yield node, scope
