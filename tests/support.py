@@ -8,7 +8,9 @@ from flake8_async_tips.checker import AsyncTipsChecker
 from flake8_async_tips.options import Config
 
 
-def lint(source: str, *, allow_top_level_await: bool = False, filename: str = "example.py") -> list[tuple[int, int, str]]:
+def lint(
+    source: str, *, allow_top_level_await: bool = False, filename: str = "example.py"
+) -> list[tuple[int, int, str]]:
     """(line, column, "ASYnnn message") for every finding, in flake8's order."""
     tree = ast.parse(source, filename)
     saved = AsyncTipsChecker.config

@@ -242,4 +242,3 @@ class AsyncInSyncRules(RuleFamily):
             return enclosing.kind in COMPREHENSION_LIKE
         # Before 3.11 CPython asked whether the enclosing scope's own code was async.
         return id(enclosing.node) in self.directly_async
-

@@ -1,0 +1,44 @@
+"""Each mistake flake8-async-tips catches, once. Run: flake8 --select ASY1,ASY2,ASY3 examples/"""
+
+import asyncio
+
+
+async def fetch(url):
+    await asyncio.sleep(0)
+    return url
+
+
+def load(url):
+    return await fetch(url)  # ASY200: make 'load' async
+
+
+def consume(rows):
+    async for row in rows:  # ASY201: make 'consume' async or use 'for'
+        print(row)
+
+
+def save(lock):
+    async with lock:  # ASY202: make 'save' async or use 'with'
+        pass
+
+
+def names(rows):
+    return [row async for row in rows]  # ASY203: make 'names' async
+
+
+def refresh():
+    fetch("/status")  # ASY204: this coroutine never runs
+
+
+async def rows_of(batches):
+    yield from batches  # ASY305: use 'for ...: yield'
+
+
+async def ticks(n):
+    for i in range(n):
+        yield i
+    return n  # ASY306: async generators can only use a bare 'return'
+
+
+if __name__ == "__main__":
+    asyncio.run(fetch("/"))
