@@ -13,12 +13,26 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopedVisitor, ScopeKind
-from flake8_async_tips.verdict import Verdict
+
+
+@dataclass(eq=False)
+class Binding:
+    """One statement that binds a name, and what is known of the bound value."""
+
+    node: ast.AST
+    scope: Scope
+    # The expression assigned (`name = value`, `name := value`), if simple.
+    value: Optional[ast.expr] = None
+    # `with value as name` / `async with value as name`: the entered expression.
+    entered: Optional[ast.expr] = None
+    entered_async: bool = False
+    # `import a.b as name` / `from a import b as name`: the dotted name imported.
+    imported: Optional[str] = None
 
 
 @dataclass
 class ScopeBindings:
-    names: dict[str, list[ast.AST]] = field(default_factory=dict)
+    names: dict[str, list[Binding]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
     # A star import may bind any name: lookups reaching this scope are unknown.
@@ -26,8 +40,8 @@ class ScopeBindings:
     # The function's body contains `yield`: calling it makes a generator.
     is_generator: bool = False
 
-    def add(self, name: str, node: ast.AST) -> None:
-        self.names.setdefault(name, []).append(node)
+    def add(self, name: str, binding: Binding) -> None:
+        self.names.setdefault(name, []).append(binding)
 
 
 class BindingIndex:
@@ -36,6 +50,13 @@ class BindingIndex:
     def __init__(self, module: ast.AST) -> None:
         self.module = module
         self.scopes: dict[int, ScopeBindings] = {}
+        # For methods: the class whose body defines them (by function node).
+        self.method_class: dict[int, ast.ClassDef] = {}
+        # For parameters: the function or lambda they belong to (by arg node).
+        self.parameter_of: dict[int, ast.AST] = {}
+        # Every attribute name assigned or deleted anywhere (`obj.name = ...`):
+        # such a name may be rebound on instances, so a class's method of that name is not certain.
+        self.stored_attributes: set[str] = set()
 
     @classmethod
     def build(cls, tree: ast.AST) -> BindingIndex:
@@ -49,7 +70,7 @@ class BindingIndex:
             bindings = self.scopes[id(node)] = ScopeBindings()
         return bindings
 
-    def lookup(self, name: str, scope: Scope) -> Optional[list[ast.AST]]:
+    def lookup(self, name: str, scope: Scope) -> Optional[list[Binding]]:
         """The bindings `name` can refer to when evaluated in `scope`.
 
         None when the answer is not known: a star import on the way, or a
@@ -73,30 +94,11 @@ class BindingIndex:
             current = current.parent
         return None
 
-    def _module_lookup(self, name: str) -> Optional[list[ast.AST]]:
+    def _module_lookup(self, name: str) -> Optional[list[Binding]]:
         bindings = self.of(self.module)
         if bindings.has_star_import and name not in bindings.names:
             return None
         return bindings.names.get(name)
-
-    def is_coroutine_function(self, name: str, scope: Scope) -> Verdict:
-        """Is `name`, evaluated in `scope`, certainly a coroutine function (an async def without yield)?"""
-        found = self.lookup(name, scope)
-        if not found:
-            return Verdict.UNKNOWN
-        return Verdict.all_of([self._binding_is_coroutine_function(node) for node in found])
-
-    def _binding_is_coroutine_function(self, node: ast.AST) -> Verdict:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if node.decorator_list:
-                # A decorator may return anything: a sync wrapper, a task factory...
-                return Verdict.UNKNOWN
-            if isinstance(node, ast.FunctionDef):
-                return Verdict.NO
-            return Verdict.NO if self.of(node).is_generator else Verdict.YES
-        if isinstance(node, ast.ClassDef):
-            return Verdict.NO
-        return Verdict.UNKNOWN
 
 
 class _BindingCollector(ScopedVisitor):
@@ -105,39 +107,74 @@ class _BindingCollector(ScopedVisitor):
     def __init__(self, index: BindingIndex) -> None:
         super().__init__()
         self.index = index
-        self.walrus_targets: set[int] = set()
+        # Name targets whose binding is recorded by their statement's hook.
+        self.described_targets: set[int] = set()
 
-    def _bind(self, name: str, node: ast.AST, scope: Optional[Scope] = None) -> None:
-        scope = scope or self.scope
-        bindings = self.index.of(scope.node)
+    def _bind(self, name: str, binding: Binding) -> None:
+        bindings = self.index.of(binding.scope.node)
         if name in bindings.declared_global or name in bindings.declared_nonlocal:
-            return  # the declaration itself was recorded where the name lives
-        bindings.add(name, node)
+            # The declaration itself was recorded where the name lives.
+            return
+        bindings.add(name, binding)
+
+    def _bind_here(self, name: str, node: ast.AST, **facts: object) -> None:
+        self._bind(name, Binding(node, self.scope, **facts))  # type: ignore[arg-type]
 
     def _bind_parameters(self, function: ast.AST, args: ast.arguments) -> None:
+        # Parameters live in the function's own scope, which the walk opens after this hook.
         every_arg = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
         bindings = self.index.of(function)
         for arg in every_arg:
             if arg is not None:
-                bindings.add(arg.arg, arg)
+                bindings.add(arg.arg, Binding(arg, self.scope))
+                self.index.parameter_of[id(arg)] = function
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._bind(node.name, node)
+        self._bind_here(node.name, node)
         self._bind_parameters(node, node.args)
+        if isinstance(self.scope.node, ast.ClassDef):
+            self.index.method_class[id(node)] = self.scope.node
 
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self._bind(node.name, node)
-        self._bind_parameters(node, node.args)
+    visit_AsyncFunctionDef = visit_FunctionDef
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self._bind_parameters(node, node.args)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._bind(node.name, node)
+        self._bind_here(node.name, node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Load) and id(node) not in self.walrus_targets:
-            self._bind(node.id, node)
+        if not isinstance(node.ctx, ast.Load) and id(node) not in self.described_targets:
+            self._bind_here(node.id, node)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if not isinstance(node.ctx, ast.Load):
+            self.index.stored_attributes.add(node.attr)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                self.described_targets.add(id(target))
+                self._bind_here(target.id, target, value=node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if isinstance(node.target, ast.Name) and node.value is not None:
+            self.described_targets.add(id(node.target))
+            self._bind_here(node.target.id, node.target, value=node.value)
+
+    def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if isinstance(item.optional_vars, ast.Name):
+                self.described_targets.add(id(item.optional_vars))
+                self._bind_here(
+                    item.optional_vars.id,
+                    item.optional_vars,
+                    entered=item.context_expr,
+                    entered_async=isinstance(node, ast.AsyncWith),
+                )
+
+    visit_With = _visit_with
+    visit_AsyncWith = _visit_with
 
     def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
         # An assignment expression in a comprehension binds in the enclosing function.
@@ -145,25 +182,32 @@ class _BindingCollector(ScopedVisitor):
         while target_scope.kind in COMPREHENSION_LIKE and target_scope.parent is not None:
             target_scope = target_scope.parent
         if isinstance(node.target, ast.Name):
-            self.walrus_targets.add(id(node.target))
-            self._bind(node.target.id, node, target_scope)
+            self.described_targets.add(id(node.target))
+            self._bind(node.target.id, Binding(node.target, target_scope, value=node.value))
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self._bind(alias.asname or alias.name.partition(".")[0], node)
+            if alias.asname:
+                self._bind_here(alias.asname, alias, imported=alias.name)
+            else:
+                # `import a.b` binds `a`, the top-level package.
+                top = alias.name.partition(".")[0]
+                self._bind_here(top, alias, imported=top)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        package = "." * node.level + (node.module or "")
         for alias in node.names:
             if alias.name == "*":
                 self.index.of(self.scope.node).has_star_import = True
             else:
-                self._bind(alias.asname or alias.name, node)
+                separator = "" if package.endswith(".") else "."
+                self._bind_here(alias.asname or alias.name, alias, imported=f"{package}{separator}{alias.name}")
 
     def visit_Global(self, node: ast.Global) -> None:
         self.index.of(self.scope.node).declared_global.update(node.names)
         module = self.index.of(self.index.module)
         for name in node.names:
-            module.add(name, node)
+            module.add(name, Binding(node, self.scope))
 
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
         self.index.of(self.scope.node).declared_nonlocal.update(node.names)
@@ -173,22 +217,22 @@ class _BindingCollector(ScopedVisitor):
         while enclosing is not None:
             if enclosing.kind in FUNCTION_LIKE:
                 for name in node.names:
-                    self.index.of(enclosing.node).add(name, node)
+                    self.index.of(enclosing.node).add(name, Binding(node, self.scope))
             enclosing = enclosing.parent
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.name:
-            self._bind(node.name, node)
+            self._bind_here(node.name, node)
 
     def visit_MatchAs(self, node: ast.AST) -> None:
         if getattr(node, "name", None):
-            self._bind(node.name, node)  # type: ignore[attr-defined]
+            self._bind_here(node.name, node)  # type: ignore[attr-defined]
 
     visit_MatchStar = visit_MatchAs
 
     def visit_MatchMapping(self, node: ast.AST) -> None:
         if getattr(node, "rest", None):
-            self._bind(node.rest, node)  # type: ignore[attr-defined]
+            self._bind_here(node.rest, node)  # type: ignore[attr-defined]
 
     def visit_Yield(self, node: ast.AST) -> None:
         if self.scope.kind in FUNCTION_LIKE:

@@ -10,6 +10,7 @@ from flake8_async_tips.options import Config
 
 if TYPE_CHECKING:
     from flake8_async_tips.bindings import BindingIndex
+    from flake8_async_tips.inference import Inference
 
 
 class FileContext:
@@ -36,3 +37,9 @@ class FileContext:
         from flake8_async_tips.bindings import BindingIndex
 
         return BindingIndex.build(self.tree)
+
+    @cached_property
+    def inference(self) -> Inference:
+        from flake8_async_tips.inference import Inference
+
+        return Inference(self.bindings)

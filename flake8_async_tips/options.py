@@ -20,8 +20,13 @@ class Config:
         return cls(allow_top_level_await=bool(getattr(options, "async_tips_allow_top_level_await", False)))
 
 
+# Opinionated codes: off unless selected (`--extend-select ASY104`).
+DEFAULT_OFF = ["ASY104"]
+
+
 def register(manager: Any) -> None:
     """Add the options to flake8's option manager (also readable from config files)."""
+    manager.extend_default_ignore(DEFAULT_OFF)
     manager.add_option(
         ALLOW_TOP_LEVEL_AWAIT,
         action="store_true",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flake8_async_tips.rules.async_in_sync import AsyncInSyncRules
+from flake8_async_tips.rules.await_rules import AwaitRules
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily
 from flake8_async_tips.rules.construct_mismatch import ConstructMismatchRules
 
-FAMILIES: tuple[type[RuleFamily], ...] = (AsyncInSyncRules, ConstructMismatchRules)
+FAMILIES: tuple[type[RuleFamily], ...] = (AwaitRules, AsyncInSyncRules, ConstructMismatchRules)
 
 
 def all_error_classes() -> list[type[AsyncTipsError]]:

@@ -213,7 +213,7 @@ class AsyncInSyncRules(RuleFamily):
             return
         if self.scope.kind not in (ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.FUNCTION):
             return
-        if self.context.bindings.is_coroutine_function(call.func.id, self.scope) is Verdict.YES:
+        if self.context.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
             fix = _discarded_coroutine_fix(self.scope, call.func.id)
             self.report(CoroutineDiscardedInSync, node, callee=call.func.id, where=where(self.scope), fix=fix)
 

@@ -1,0 +1,432 @@
+"""The inference layer: what an expression refers to, and what calling it makes.
+
+Every question answers YES, NO or UNKNOWN, and only YES may report. The
+local pass works on the stdlib AST of the linted module: bindings, imports
+(by qualified name, looked up in `known_apis`), classes and their methods,
+instances built in the module, `with ... as` targets and
+`functools.partial`. Anything it cannot follow is UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from flake8_async_tips import known_apis
+from flake8_async_tips.bindings import Binding, BindingIndex
+from flake8_async_tips.scopes import Scope
+from flake8_async_tips.verdict import Verdict
+
+# Chains of aliases, attributes and bases longer than this are not followed.
+MAX_DEPTH = 12
+
+# Decorators that keep what calling the function makes.
+TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod"})
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A def, async def or class of the linted module."""
+
+    node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class External:
+    """A module, function or class known by its qualified name (`asyncio.sleep`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An object built by calling a class."""
+
+    of: Union[Definition, External]
+
+
+@dataclass(frozen=True)
+class Partial:
+    """`functools.partial(func, ...)`: calling it calls func."""
+
+    func: frozenset[Value]
+
+
+Value = Union[Definition, External, Instance, Partial]
+Values = Optional[frozenset[Value]]  # None: unknown
+
+
+class CallableKind:
+    COROUTINE_FUNCTION = "coroutine function"
+    ASYNC_GENERATOR_FUNCTION = "async generator function"
+    SYNC_FUNCTION = "function"
+    CLASS = "class"
+    UNKNOWN = "unknown"
+
+
+def canonical_class(name: str) -> str:
+    return known_apis.CLASS_ALIASES.get(name, name)
+
+
+def member_name(class_name: str, attribute: str) -> str:
+    """`asyncio.Task` + `add_done_callback` -> the name the tables use (`asyncio.Future.add_done_callback`)."""
+    class_name = canonical_class(class_name)
+    seen = 0
+    current: Optional[str] = class_name
+    while current is not None and seen < MAX_DEPTH:
+        candidate = f"{current}.{attribute}"
+        if candidate in _KNOWN_MEMBERS:
+            return candidate
+        current = known_apis.BASE_CLASSES.get(current)
+        seen += 1
+    return f"{class_name}.{attribute}"
+
+
+_KNOWN_MEMBERS = (
+    set(known_apis.COROUTINE_FUNCTIONS)
+    | set(known_apis.RETURNS_INSTANCE_OF)
+    | set(known_apis.LOOP_ENTRY_POINTS)
+    | set(known_apis.TASK_FACTORIES)
+    | set(known_apis.NEEDS_AWAITABLE_ARGUMENT)
+    | set(known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT)
+    | set(known_apis.CALLS_SYNCHRONOUSLY)
+)
+
+
+class Inference:
+    """Answers the rules' questions about one module."""
+
+    def __init__(self, bindings: BindingIndex) -> None:
+        self.bindings = bindings
+
+    # --- what an expression refers to ---------------------------------------
+
+    def values(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Values:
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(expr, ast.Name):
+            return self._name_values(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute_values(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            return self._call_values(expr, scope, depth)
+        if isinstance(expr, ast.NamedExpr):
+            return self.values(expr.value, scope, depth + 1)
+        return None
+
+    def qualified_name(self, expr: ast.AST, scope: Scope) -> Optional[str]:
+        """`aio.run` after `import asyncio as aio` -> "asyncio.run"; None unless certain."""
+        found = self.values(expr, scope)
+        if found is not None and len(found) == 1:
+            (value,) = found
+            if isinstance(value, External):
+                return value.name
+        return None
+
+    def instance_class(self, expr: ast.AST, scope: Scope) -> Optional[str]:
+        """The known class of an object (`asyncio.AbstractEventLoop` for a loop), or None."""
+        found = self.values(expr, scope)
+        if found is not None and len(found) == 1:
+            (value,) = found
+            if isinstance(value, Instance) and isinstance(value.of, External):
+                return value.of.name
+        return None
+
+    def _name_values(self, name: str, scope: Scope, depth: int) -> Values:
+        found = self.bindings.lookup(name, scope)
+        if not found:
+            return None
+        collected: set[Value] = set()
+        for binding in found:
+            values = self._binding_values(binding, depth + 1)
+            if values is None:
+                return None
+            collected |= values
+        return frozenset(collected)
+
+    def _binding_values(self, binding: Binding, depth: int) -> Values:
+        node = binding.node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return frozenset({Definition(node, binding.scope)})
+        if binding.imported is not None:
+            if binding.imported.startswith("."):
+                return None
+            return frozenset({External(binding.imported)})
+        if binding.value is not None:
+            return self.values(binding.value, binding.scope, depth + 1)
+        if binding.entered is not None:
+            return self._entered_values(binding.entered, binding.scope, depth + 1)
+        if isinstance(node, ast.arg):
+            return self._parameter_values(node)
+        return None
+
+    def _parameter_values(self, arg: ast.arg) -> Values:
+        """`self` and `cls`: the first parameter of a method of a module class."""
+        function = self.bindings.parameter_of.get(id(arg))
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        owner = self.bindings.method_class.get(id(function))
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if owner is None or not positional or positional[0] is not arg:
+            return None
+        class_binding = self._class_definition(owner)
+        if class_binding is None:
+            return None
+        decorators = {_decorator_name(decorator) for decorator in function.decorator_list}
+        if not decorators:
+            return frozenset({Instance(class_binding)})
+        if decorators == {"classmethod"}:
+            return frozenset({class_binding})
+        return None
+
+    def _class_definition(self, node: ast.ClassDef) -> Optional[Definition]:
+        # The class's own binding carries the scope its bases are evaluated in.
+        for bindings in self.bindings.scopes.values():
+            for binding in bindings.names.get(node.name, ()):
+                if binding.node is node:
+                    return Definition(node, binding.scope)
+        return None
+
+    def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
+        bases = self.values(expr.value, scope, depth + 1)
+        if bases is None:
+            return None
+        collected: set[Value] = set()
+        for base in bases:
+            values = self._member_values(base, expr.attr, depth + 1)
+            if values is None:
+                return None
+            collected |= values
+        return frozenset(collected)
+
+    def _member_values(self, base: Value, attribute: str, depth: int) -> Values:
+        if isinstance(base, External):
+            return frozenset({External(f"{base.name}.{attribute}")})
+        if isinstance(base, Instance) and isinstance(base.of, External):
+            return frozenset({External(member_name(base.of.name, attribute))})
+        if isinstance(base, Instance) and isinstance(base.of, Definition):
+            return self._class_attribute(base.of, attribute, depth)
+        if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
+            return self._class_attribute(base, attribute, depth)
+        return None
+
+    def _class_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
+        """A method or class attribute, looked up through the class's module-local bases."""
+        if depth > MAX_DEPTH or attribute in self.bindings.stored_attributes:
+            return None
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        own = self.bindings.of(node).names.get(attribute)
+        if own:
+            collected: set[Value] = set()
+            for binding in own:
+                values = self._binding_values(binding, depth + 1)
+                if values is None:
+                    return None
+                collected |= values
+            return frozenset(collected)
+        if node.keywords:
+            return None  # a metaclass may add anything
+        for base in node.bases:
+            base_values = self.values(base, cls.scope, depth + 1)
+            if base_values is None or len(base_values) != 1:
+                return None
+            (base_value,) = base_values
+            if isinstance(base_value, Definition) and isinstance(base_value.node, ast.ClassDef):
+                found = self._class_attribute(base_value, attribute, depth + 1)
+                if found is not None:
+                    return found
+            elif not (isinstance(base_value, External) and base_value.name in ("object", "builtins.object")):
+                return None
+        return None
+
+    def _call_values(self, call: ast.Call, scope: Scope, depth: int) -> Values:
+        callees = self.values(call.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
+            return frozenset({Instance(callee)})
+        if isinstance(callee, External):
+            name = canonical_class(callee.name)
+            if name == "functools.partial" and call.args:
+                wrapped = self.values(call.args[0], scope, depth + 1)
+                return None if wrapped is None else frozenset({Partial(wrapped)})
+            if name in known_apis.CLASSES:
+                return frozenset({Instance(External(name))})
+            if name in known_apis.RETURNS_INSTANCE_OF:
+                return frozenset({Instance(External(known_apis.RETURNS_INSTANCE_OF[name]))})
+        return None
+
+    def _entered_values(self, expr: ast.expr, scope: Scope, depth: int) -> Values:
+        """What `with expr as name` binds, for the context managers the tables know."""
+        if isinstance(expr, ast.Call):
+            callee = self.qualified_name(expr.func, scope)
+            if callee is not None and callee in known_apis.ENTERED_AS:
+                return frozenset({Instance(External(known_apis.ENTERED_AS[callee]))})
+        return None
+
+    # --- what calling it makes ----------------------------------------------
+
+    def callable_kind(self, value: Value, depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            return CallableKind.UNKNOWN
+        if isinstance(value, Partial):
+            kinds = {self.callable_kind(inner, depth + 1) for inner in value.func}
+            return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+        if isinstance(value, External):
+            if value.name in known_apis.COROUTINE_FUNCTIONS:
+                return CallableKind.COROUTINE_FUNCTION
+            if canonical_class(value.name) in known_apis.CLASSES:
+                return CallableKind.CLASS
+            return CallableKind.UNKNOWN
+        if isinstance(value, Definition):
+            node = value.node
+            if isinstance(node, ast.ClassDef):
+                return CallableKind.CLASS if not node.keywords else CallableKind.UNKNOWN
+            if any(_decorator_name(d) not in TRANSPARENT_DECORATORS for d in node.decorator_list):
+                return self._decorated_kind(value, depth + 1)
+            return self._plain_kind(node)
+        return CallableKind.UNKNOWN
+
+    def _plain_kind(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> str:
+        is_generator = self.bindings.of(node).is_generator
+        if isinstance(node, ast.AsyncFunctionDef):
+            return CallableKind.ASYNC_GENERATOR_FUNCTION if is_generator else CallableKind.COROUTINE_FUNCTION
+        return CallableKind.SYNC_FUNCTION
+
+    def _decorated_kind(self, function: Definition, depth: int) -> str:
+        """Look at what the decorators return: a wrapper `def` makes a sync callable whatever it wraps."""
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        # The outermost decorator decides what the name is bound to.
+        outermost = node.decorator_list[0]
+        decorators = self.values(outermost, function.scope, depth + 1)
+        if decorators is None or len(decorators) != 1:
+            return CallableKind.UNKNOWN
+        (decorator,) = decorators
+        if not isinstance(decorator, Definition) or not isinstance(decorator.node, ast.FunctionDef):
+            return CallableKind.UNKNOWN
+        if decorator.node.decorator_list or self.bindings.of(decorator.node).is_generator:
+            return CallableKind.UNKNOWN
+        returned = _returned_local_functions(decorator.node)
+        if returned is None:
+            return CallableKind.UNKNOWN
+        kinds = {self._plain_kind(wrapper) for wrapper in returned if not wrapper.decorator_list or _only_wraps(wrapper)}
+        if len(kinds) == 1 and len(returned) == len([w for w in returned if not w.decorator_list or _only_wraps(w)]):
+            return kinds.pop()
+        return CallableKind.UNKNOWN
+
+    def callee_kind(self, call: ast.Call, scope: Scope) -> str:
+        """What kind of callable `call` calls, if every value it may be agrees."""
+        return self.expression_callable_kind(call.func, scope)
+
+    def expression_callable_kind(self, expr: ast.AST, scope: Scope) -> str:
+        found = self.values(expr, scope)
+        if not found:
+            return CallableKind.UNKNOWN
+        kinds = {self.callable_kind(value) for value in found}
+        return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+
+    def is_coroutine_call(self, call: ast.AST, scope: Scope) -> Verdict:
+        """Does evaluating `call` certainly create a coroutine object?"""
+        if not isinstance(call, ast.Call):
+            return Verdict.UNKNOWN
+        kind = self.callee_kind(call, scope)
+        if kind == CallableKind.COROUTINE_FUNCTION:
+            return Verdict.YES
+        if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.CLASS):
+            return Verdict.NO
+        return Verdict.UNKNOWN
+
+    def is_coroutine_function(self, expr: ast.AST, scope: Scope) -> Verdict:
+        kind = self.expression_callable_kind(expr, scope)
+        if kind == CallableKind.COROUTINE_FUNCTION:
+            return Verdict.YES
+        if kind == CallableKind.UNKNOWN:
+            return Verdict.UNKNOWN
+        return Verdict.NO
+
+    def is_function_object(self, expr: ast.AST, scope: Scope) -> Verdict:
+        """Is `expr` certainly a function (async or not), not something it returns?"""
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return Verdict.NO if isinstance(expr, (ast.Call, ast.Await, ast.Constant)) else Verdict.UNKNOWN
+        kind = self.expression_callable_kind(expr, scope)
+        if kind in (CallableKind.COROUTINE_FUNCTION, CallableKind.SYNC_FUNCTION, CallableKind.ASYNC_GENERATOR_FUNCTION):
+            found = self.values(expr, scope) or frozenset()
+            # A partial object is callable but is no function: asyncio names it differently.
+            return Verdict.YES if not any(isinstance(value, Partial) for value in found) else Verdict.UNKNOWN
+        return Verdict.UNKNOWN
+
+    def certainly_returns_no_awaitable(self, call: ast.AST, scope: Scope) -> Verdict:
+        """For ASY103: a call to a module function that returns nothing, or an async generator."""
+        if not isinstance(call, ast.Call):
+            return Verdict.UNKNOWN
+        found = self.values(call.func, scope)
+        if not found or len(found) != 1:
+            return Verdict.UNKNOWN
+        (value,) = found
+        kind = self.callable_kind(value)
+        if kind == CallableKind.ASYNC_GENERATOR_FUNCTION:
+            return Verdict.YES
+        if kind == CallableKind.SYNC_FUNCTION and isinstance(value, Definition):
+            node = value.node
+            assert isinstance(node, ast.FunctionDef)
+            if self.bindings.of(node).is_generator or not _returns_a_value(node):
+                return Verdict.YES
+        return Verdict.UNKNOWN
+
+
+def _decorator_name(decorator: ast.expr) -> str:
+    if isinstance(decorator, ast.Name):
+        return decorator.id
+    if isinstance(decorator, ast.Attribute):
+        return decorator.attr
+    return ""
+
+
+def _only_wraps(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> bool:
+    """`@functools.wraps(fn)` copies metadata, not async-ness."""
+    return all(
+        isinstance(decorator, ast.Call) and _decorator_name(decorator.func) == "wraps"
+        for decorator in function.decorator_list
+    )
+
+
+def _own_statements(function: ast.AST) -> list[ast.AST]:
+    """Every node of a function's own body, not those of functions or classes nested in it."""
+    found: list[ast.AST] = []
+    pending = list(getattr(function, "body", []))
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _returns_a_value(function: ast.AST) -> bool:
+    return any(isinstance(node, ast.Return) and node.value is not None for node in _own_statements(function))
+
+
+def _returned_local_functions(
+    decorator: ast.FunctionDef,
+) -> Optional[list[Union[ast.FunctionDef, ast.AsyncFunctionDef]]]:
+    """The nested defs a decorator returns by name, or None if it may return anything else."""
+    nested = {
+        node.name: node
+        for node in decorator.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    returned = []
+    returns = [node for node in _own_statements(decorator) if isinstance(node, ast.Return)]
+    if not returns:
+        return None
+    for node in returns:
+        if not (isinstance(node.value, ast.Name) and node.value.id in nested):
+            return None
+        returned.append(nested[node.value.id])
+    return returned

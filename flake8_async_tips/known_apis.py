@@ -1,0 +1,213 @@
+"""What the plugin knows of well-known async libraries without importing them.
+
+Used when the library is not importable in the lint environment (pre-commit
+runs flake8 in an isolated one), and as the cheap first answer when it is.
+Names are the public, documented spelling; `X()` types are written as the
+class name, so `asyncio.Lock.acquire` is the method of an `asyncio.Lock()`.
+"""
+
+from __future__ import annotations
+
+# Calling these creates a coroutine: discarding it means the body never runs.
+COROUTINE_FUNCTIONS = frozenset(
+    {
+        # asyncio functions
+        "asyncio.sleep",
+        "asyncio.wait_for",
+        "asyncio.wait",
+        "asyncio.to_thread",
+        "asyncio.open_connection",
+        "asyncio.open_unix_connection",
+        "asyncio.start_server",
+        "asyncio.start_unix_server",
+        "asyncio.create_subprocess_exec",
+        "asyncio.create_subprocess_shell",
+        # asyncio methods
+        "asyncio.Lock.acquire",
+        "asyncio.Semaphore.acquire",
+        "asyncio.BoundedSemaphore.acquire",
+        "asyncio.Event.wait",
+        "asyncio.Condition.acquire",
+        "asyncio.Condition.wait",
+        "asyncio.Condition.wait_for",
+        "asyncio.Barrier.wait",
+        "asyncio.Queue.get",
+        "asyncio.Queue.put",
+        "asyncio.Queue.join",
+        "asyncio.PriorityQueue.get",
+        "asyncio.PriorityQueue.put",
+        "asyncio.LifoQueue.get",
+        "asyncio.LifoQueue.put",
+        "asyncio.AbstractEventLoop.shutdown_asyncgens",
+        "asyncio.AbstractEventLoop.shutdown_default_executor",
+        "asyncio.AbstractEventLoop.create_connection",
+        "asyncio.AbstractEventLoop.create_server",
+        "asyncio.AbstractEventLoop.getaddrinfo",
+        "asyncio.AbstractEventLoop.sock_recv",
+        "asyncio.AbstractEventLoop.sock_sendall",
+        "asyncio.AbstractEventLoop.sock_connect",
+        "asyncio.AbstractEventLoop.sock_accept",
+        # trio
+        "trio.sleep",
+        "trio.sleep_forever",
+        "trio.sleep_until",
+        "trio.open_tcp_stream",
+        "trio.open_file",
+        "trio.serve_tcp",
+        "trio.run_process",
+        "trio.to_thread.run_sync",
+        "trio.lowlevel.checkpoint",
+        "trio.Event.wait",
+        "trio.Lock.acquire",
+        "trio.Semaphore.acquire",
+        # anyio
+        "anyio.sleep",
+        "anyio.sleep_forever",
+        "anyio.sleep_until",
+        "anyio.open_file",
+        "anyio.connect_tcp",
+        "anyio.run_process",
+        "anyio.to_thread.run_sync",
+        "anyio.Event.wait",
+        "anyio.Lock.acquire",
+        # httpx
+        "httpx.AsyncClient.get",
+        "httpx.AsyncClient.post",
+        "httpx.AsyncClient.put",
+        "httpx.AsyncClient.patch",
+        "httpx.AsyncClient.delete",
+        "httpx.AsyncClient.head",
+        "httpx.AsyncClient.options",
+        "httpx.AsyncClient.request",
+        "httpx.AsyncClient.send",
+        "httpx.AsyncClient.aclose",
+        # asyncpg
+        "asyncpg.connect",
+        "asyncpg.create_pool",
+    }
+)
+
+# Calling these returns an instance of the named class (a class's own name
+# maps to itself and need not be listed when it is in CLASSES).
+RETURNS_INSTANCE_OF = {
+    "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
+    "asyncio.create_task": "asyncio.Task",
+    "asyncio.ensure_future": "asyncio.Future",
+    "asyncio.AbstractEventLoop.create_task": "asyncio.Task",
+    "asyncio.AbstractEventLoop.create_future": "asyncio.Future",
+    "asyncio.TaskGroup.create_task": "asyncio.Task",
+}
+
+# Classes whose instances the rules care about.
+CLASSES = frozenset(
+    {
+        "asyncio.Lock",
+        "asyncio.Semaphore",
+        "asyncio.BoundedSemaphore",
+        "asyncio.Event",
+        "asyncio.Condition",
+        "asyncio.Barrier",
+        "asyncio.Queue",
+        "asyncio.PriorityQueue",
+        "asyncio.LifoQueue",
+        "asyncio.TaskGroup",
+        "asyncio.Runner",
+        "asyncio.Task",
+        "asyncio.Future",
+        "trio.Event",
+        "trio.Lock",
+        "trio.Semaphore",
+        "anyio.Event",
+        "anyio.Lock",
+        "httpx.AsyncClient",
+        "concurrent.futures.ThreadPoolExecutor",
+        "concurrent.futures.ProcessPoolExecutor",
+        "threading.Thread",
+    }
+)
+
+# Aliases the documentation uses interchangeably.
+CLASS_ALIASES = {
+    "asyncio.tasks.Task": "asyncio.Task",
+    "asyncio.futures.Future": "asyncio.Future",
+    "asyncio.events.AbstractEventLoop": "asyncio.AbstractEventLoop",
+    "asyncio.locks.Lock": "asyncio.Lock",
+    "asyncio.queues.Queue": "asyncio.Queue",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+}
+
+# `with X(...) as v` / `async with X(...) as v`: what v is, where it is not X itself.
+ENTERED_AS = {
+    "trio.open_nursery": "trio.Nursery",
+    "anyio.create_task_group": "anyio.abc.TaskGroup",
+    "asyncio.TaskGroup": "asyncio.TaskGroup",
+    "asyncio.Runner": "asyncio.Runner",
+    "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "httpx.AsyncClient": "httpx.AsyncClient",
+}
+
+# Methods inherited from a base the table names once.
+BASE_CLASSES = {
+    "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.Executor",
+    "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.Executor",
+    "asyncio.Task": "asyncio.Future",
+}
+
+# ASY102 / ASY103 / ASY104: what starts an event loop, and what it must be given.
+RUN_WITH_COROUTINE = frozenset(
+    {
+        "asyncio.run",
+        "asyncio.AbstractEventLoop.run_until_complete",
+        "asyncio.Runner.run",
+    }
+)
+RUN_WITH_ASYNC_FUNCTION = frozenset({"trio.run", "anyio.run"})
+RUN_FOREVER = frozenset({"asyncio.AbstractEventLoop.run_forever"})
+LOOP_ENTRY_POINTS = RUN_WITH_COROUTINE | RUN_WITH_ASYNC_FUNCTION | RUN_FOREVER
+
+# ASY105
+GET_EVENT_LOOP = "asyncio.get_event_loop"
+
+# ASY106: the loop keeps only a weak reference to these tasks.
+TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.AbstractEventLoop.create_task"})
+
+# ASY109: argument positions that need a coroutine (or awaitable), not a function...
+NEEDS_AWAITABLE_ARGUMENT = {
+    "asyncio.create_task": (0,),
+    "asyncio.ensure_future": (0,),
+    "asyncio.wait_for": (0,),
+    "asyncio.shield": (0,),
+    "asyncio.AbstractEventLoop.create_task": (0,),
+    "asyncio.TaskGroup.create_task": (0,),
+}
+# ... every positional argument of these:
+NEEDS_AWAITABLE_ARGUMENTS = frozenset({"asyncio.gather"})
+# ... and these need an async function, not a coroutine, as their first argument.
+NEEDS_ASYNC_FUNCTION_ARGUMENT = frozenset(
+    {"trio.Nursery.start_soon", "trio.Nursery.start", "anyio.abc.TaskGroup.start_soon", "anyio.abc.TaskGroup.start"}
+)
+# asyncio.wait refuses bare coroutines since 3.11.
+WAIT_REFUSES_COROUTINES = "asyncio.wait"
+
+# ASY107: callables these APIs call synchronously, by argument position or keyword.
+CALLS_SYNCHRONOUSLY = {
+    "threading.Thread": ((), ("target",)),
+    "threading.Timer": ((1,), ("function",)),
+    "asyncio.AbstractEventLoop.call_soon": ((0,), ()),
+    "asyncio.AbstractEventLoop.call_soon_threadsafe": ((0,), ()),
+    "asyncio.AbstractEventLoop.call_later": ((1,), ()),
+    "asyncio.AbstractEventLoop.call_at": ((1,), ()),
+    "asyncio.AbstractEventLoop.add_signal_handler": ((1,), ()),
+    "asyncio.AbstractEventLoop.add_reader": ((1,), ()),
+    "asyncio.AbstractEventLoop.add_writer": ((1,), ()),
+    "asyncio.AbstractEventLoop.run_in_executor": ((1,), ()),
+    "signal.signal": ((1,), ()),
+    "atexit.register": ((0,), ()),
+    "concurrent.futures.Executor.submit": ((0,), ()),
+    "concurrent.futures.Executor.map": ((0,), ()),
+    "asyncio.Future.add_done_callback": ((0,), ()),
+}

@@ -1,0 +1,537 @@
+"""ASY1xx: await every coroutine, except the one entry point a loop runs (tip 1)."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Optional
+
+from flake8_async_tips import known_apis
+from flake8_async_tips.inference import CallableKind, Inference
+from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, where
+from flake8_async_tips.scopes import FUNCTION_LIKE, Scope, ScopeKind
+from flake8_async_tips.verdict import Verdict
+
+# Longest source text a message quotes for a callee.
+MAX_QUOTED = 40
+
+
+def quoted(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
+
+
+class CoroutineNeverAwaited(AsyncTipsError):
+    """A coroutine created and discarded in an async function.
+
+    What it does:
+        Reports an expression statement in an `async def` that calls a
+        coroutine function (an `async def` of the module, a method reached
+        through `self`, an instance or a class, or a well-known async API such
+        as `asyncio.sleep`) without awaiting it.
+
+    Why is this bad?
+        The call only creates a coroutine object; its body never runs.
+        CPython warns `RuntimeWarning: coroutine 'fetch' was never awaited`.
+
+    Example:
+        async def refresh(repo):
+            repo.fetch_user(1)
+
+    Use instead:
+        async def refresh(repo):
+            await repo.fetch_user(1)
+    """
+
+    code = "ASY100"
+    message = "coroutine '{callee}' is never awaited: add 'await'"
+
+
+class CoroutineStoredNeverUsed(AsyncTipsError):
+    """A coroutine bound to a local name that is never read.
+
+    What it does:
+        Reports `result = fetch()` in a function when `fetch()` is a
+        coroutine and `result` is never read again in that function.
+
+    Why is this bad?
+        Nothing ever awaits the coroutine: `RuntimeWarning: coroutine
+        'fetch' was never awaited`, and the body never runs.
+
+    Example:
+        async def refresh():
+            result = fetch()
+
+    Use instead:
+        async def refresh():
+            result = await fetch()
+    """
+
+    code = "ASY101"
+    message = "coroutine '{callee}' is stored in '{name}' and never awaited: add 'await'"
+
+
+class LoopStartedInRunningLoop(AsyncTipsError):
+    """An event loop started inside a running one.
+
+    What it does:
+        Reports `asyncio.run()`, `loop.run_until_complete()`,
+        `loop.run_forever()`, `asyncio.Runner().run()`, `trio.run()` or
+        `anyio.run()` called directly in the body of an `async def`.
+
+    Why is this bad?
+        A loop is already running there: `RuntimeError: asyncio.run() cannot
+        be called from a running event loop`.
+
+    Example:
+        async def main():
+            asyncio.run(work())
+
+    Use instead:
+        async def main():
+            await work()
+    """
+
+    code = "ASY102"
+    message = "'{callee}()' starts an event loop {where}, where one is already running: await the coroutine"
+
+
+class WrongThingToEntryPoint(AsyncTipsError):
+    """An event-loop entry point given the wrong thing.
+
+    What it does:
+        Reports `asyncio.run(main)` and `loop.run_until_complete(main)` given
+        a function instead of a coroutine, or a call that certainly returns no
+        coroutine (a function without `return`, an async generator); and
+        `trio.run(main())` / `anyio.run(main())` given a coroutine instead of
+        the function.
+
+    Why is this bad?
+        `ValueError: a coroutine was expected, got <function main>`;
+        `TypeError: Trio was expecting an async function, but instead it got
+        a coroutine object`.
+
+    Example:
+        asyncio.run(main)
+        trio.run(main())
+
+    Use instead:
+        asyncio.run(main())
+        trio.run(main)
+    """
+
+    code = "ASY103"
+    message = "'{callee}()' {problem}"
+
+
+class RepeatedLoopEntry(AsyncTipsError):
+    """(Opinionated, off by default) more than one event-loop entry per module, or one in a loop.
+
+    What it does:
+        Reports every event-loop entry point (`asyncio.run`, `trio.run`, ...)
+        after the first in a module, and any inside a `for`/`while` body.
+        Enable it with `--extend-select ASY104`.
+
+    Why is this bad?
+        Each call creates and closes a new event loop: objects bound to one
+        loop (locks, queues, connections) cannot be shared with the next.
+
+    Example:
+        for url in urls:
+            asyncio.run(fetch(url))
+
+    Use instead:
+        async def main():
+            await asyncio.gather(*(fetch(url) for url in urls))
+
+        asyncio.run(main())
+    """
+
+    code = "ASY104"
+    message = "'{callee}()' {problem}: run one main coroutine once"
+
+
+class GetEventLoopOutsideCoroutine(AsyncTipsError):
+    """`asyncio.get_event_loop()` outside a coroutine.
+
+    What it does:
+        Reports `asyncio.get_event_loop()` at module or class level, and in a
+        plain function that uses the loop it gets to run code
+        (`get_event_loop().run_until_complete(main())`).
+
+    Why is this bad?
+        With no running loop it is deprecated (`DeprecationWarning: There is
+        no current event loop`, 3.12 and 3.13) and fails from 3.14.
+
+    Example:
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(main())
+
+    Use instead:
+        asyncio.run(main())
+    """
+
+    code = "ASY105"
+    message = "'{callee}()' outside a coroutine: use asyncio.run() (or asyncio.new_event_loop())"
+
+
+class TaskDropped(AsyncTipsError):
+    """A task or future created and dropped.
+
+    What it does:
+        Reports an expression statement calling `asyncio.create_task`,
+        `asyncio.ensure_future` or `loop.create_task`. A TaskGroup's
+        `create_task` and trio/anyio's `start_soon` keep their tasks and are
+        fine.
+
+    Why is this bad?
+        The event loop keeps only a weak reference to tasks: a dropped task
+        may be garbage-collected mid-flight (`Task was destroyed but it is
+        pending!`) and its exception is never retrieved.
+
+    Example:
+        asyncio.create_task(work())
+
+    Use instead:
+        task = asyncio.create_task(work())
+        background_tasks.add(task)
+        task.add_done_callback(background_tasks.discard)
+    """
+
+    code = "ASY106"
+    message = "the task from '{callee}()' is dropped: the loop keeps only a weak reference; keep it or use a TaskGroup"
+
+
+class CoroutineFunctionCalledSynchronously(AsyncTipsError):
+    """A coroutine function handed to an API that calls it synchronously.
+
+    What it does:
+        Reports a coroutine function passed as the callback of
+        `threading.Thread(target=...)`, `loop.call_soon/call_later/call_at`,
+        `loop.add_signal_handler`, `signal.signal`, `atexit.register`,
+        `loop.run_in_executor`, `executor.submit` or `future.add_done_callback`.
+
+    Why is this bad?
+        The API calls it like a plain function: that only creates a coroutine
+        nobody awaits, and the body never runs.
+
+    Example:
+        threading.Thread(target=poll).start()
+
+    Use instead:
+        threading.Thread(target=lambda: asyncio.run(poll())).start()
+    """
+
+    code = "ASY107"
+    message = "coroutine function '{function}' passed to '{callee}()', which calls it without awaiting: {fix}"
+
+
+class CoroutineTruthTested(AsyncTipsError):
+    """A coroutine object whose truth is tested.
+
+    What it does:
+        Reports a coroutine call used as a condition: `if fetch():`,
+        `while`, `assert`, `not`, a conditional expression or comprehension
+        condition, and a tested operand of `and`/`or`.
+
+    Why is this bad?
+        A coroutine object is always true, and it is never awaited.
+
+    Example:
+        if is_ready():
+            start()
+
+    Use instead:
+        if await is_ready():
+            start()
+    """
+
+    code = "ASY108"
+    message = "coroutine '{callee}' is tested for truth, which is always true: add 'await'"
+
+
+class WrongArgumentToAsyncApi(AsyncTipsError):
+    """An async API given a coroutine function where it needs a coroutine, or the reverse.
+
+    What it does:
+        Reports `create_task(work)`, `ensure_future(work)`, `gather(work)`,
+        `wait_for(work, 1)`, `TaskGroup.create_task(work)` (a function where a
+        coroutine is needed), `asyncio.wait([work()])` (bare coroutines, from
+        3.11), and `nursery.start_soon(work())` / `tg.start_soon(work())` (a
+        coroutine where trio/anyio need the function).
+
+    Why is this bad?
+        `TypeError: a coroutine was expected, got <function work>`;
+        `TypeError: Passing coroutines is forbidden, use tasks explicitly.`;
+        trio's `TypeError: Trio was expecting an async function`.
+
+    Example:
+        asyncio.create_task(work)
+        nursery.start_soon(work())
+
+    Use instead:
+        asyncio.create_task(work())
+        nursery.start_soon(work)
+    """
+
+    code = "ASY109"
+    message = "'{callee}()' {problem}"
+
+
+_TESTED_FIELDS = {ast.If: "test", ast.While: "test", ast.Assert: "test", ast.IfExp: "test"}
+
+
+class AwaitRules(RuleFamily):
+    """ASY100-ASY109."""
+
+    error_classes = (
+        CoroutineNeverAwaited,
+        CoroutineStoredNeverUsed,
+        LoopStartedInRunningLoop,
+        WrongThingToEntryPoint,
+        RepeatedLoopEntry,
+        GetEventLoopOutsideCoroutine,
+        TaskDropped,
+        CoroutineFunctionCalledSynchronously,
+        CoroutineTruthTested,
+        WrongArgumentToAsyncApi,
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.loop_entries: list[tuple[ast.Call, str, Scope]] = []
+        self.reported_get_event_loop: set[int] = set()
+
+    @property
+    def inference(self) -> Inference:
+        return self.context.inference
+
+    # --- ASY100, ASY106: a statement that drops what it creates --------------
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        call = node.value
+        if not isinstance(call, ast.Call):
+            return
+        if self.scope.kind is ScopeKind.ASYNC_FUNCTION and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
+            self.report(CoroutineNeverAwaited, node, callee=quoted(call.func))
+            return
+        if self._callee(call) in known_apis.TASK_FACTORIES:
+            self.report(TaskDropped, node, callee=quoted(call.func))
+
+    # --- ASY101 --------------------------------------------------------------
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        if self.scope.kind not in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION):
+            return
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            return
+        name = node.targets[0].id
+        if self.inference.is_coroutine_call(node.value, self.scope) is not Verdict.YES:
+            return
+        if not _name_is_read(self.scope.node, name):
+            assert isinstance(node.value, ast.Call)
+            self.report(CoroutineStoredNeverUsed, node, callee=quoted(node.value.func), name=name)
+
+    # --- calls: ASY102-ASY105, ASY107, ASY109 --------------------------------
+
+    def visit_Call(self, node: ast.Call) -> None:
+        callee = self._callee(node)
+        if callee is None:
+            return
+        if callee in known_apis.LOOP_ENTRY_POINTS:
+            self._check_loop_entry(node, callee)
+        if callee == known_apis.GET_EVENT_LOOP:
+            self._check_get_event_loop(node)
+        if callee in known_apis.CALLS_SYNCHRONOUSLY:
+            self._check_sync_callback(node, callee)
+        self._check_async_api_argument(node, callee)
+
+    def _callee(self, call: ast.Call) -> Optional[str]:
+        """The qualified name of what `call` calls, when the tables may know it."""
+        func = call.func
+        if not isinstance(func, (ast.Name, ast.Attribute)):
+            return None
+        name = self.inference.qualified_name(func, self.scope)
+        return None if name is None else known_apis.CLASS_ALIASES.get(name, name)
+
+    def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
+        shown = quoted(node.func)
+        if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
+            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(self.scope))
+            return
+        self.loop_entries.append((node, shown, self.scope))
+        argument = node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None
+        if argument is None:
+            return
+        problem = None
+        if callee in known_apis.RUN_WITH_COROUTINE:
+            if self.inference.is_function_object(argument, self.scope) is Verdict.YES:
+                problem = f"needs a coroutine, got the function '{quoted(argument)}': call it, '{quoted(argument)}()'"
+            elif self.inference.certainly_returns_no_awaitable(argument, self.scope) is Verdict.YES:
+                assert isinstance(argument, ast.Call)
+                what = "an async generator" if self._is_async_generator_call(argument) else "no coroutine"
+                problem = f"needs a coroutine, but '{quoted(argument)}' returns {what}: pass a coroutine"
+        elif callee in known_apis.RUN_WITH_ASYNC_FUNCTION:
+            if self.inference.is_coroutine_call(argument, self.scope) is Verdict.YES:
+                assert isinstance(argument, ast.Call)
+                problem = (
+                    f"needs the async function, got the coroutine '{quoted(argument)}': "
+                    f"pass '{quoted(argument.func)}' and its arguments separately"
+                )
+        if problem is not None:
+            self.report(WrongThingToEntryPoint, node, callee=shown, problem=problem)
+
+    def _is_async_generator_call(self, call: ast.Call) -> bool:
+        return self.inference.callee_kind(call, self.scope) == CallableKind.ASYNC_GENERATOR_FUNCTION
+
+    def _check_get_event_loop(self, node: ast.Call) -> None:
+        if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS):
+            self._report_get_event_loop(node)
+
+    def _report_get_event_loop(self, node: ast.Call) -> None:
+        if id(node) not in self.reported_get_event_loop:
+            self.reported_get_event_loop.add(id(node))
+            self.report(GetEventLoopOutsideCoroutine, node, callee=quoted(node.func))
+
+    def _check_sync_callback(self, node: ast.Call, callee: str) -> None:
+        positions, keywords = known_apis.CALLS_SYNCHRONOUSLY[callee]
+        candidates = [
+            node.args[position]
+            for position in positions
+            if position < len(node.args) and not any(isinstance(arg, ast.Starred) for arg in node.args[: position + 1])
+        ]
+        candidates += [keyword.value for keyword in node.keywords if keyword.arg in keywords]
+        for candidate in candidates:
+            if self.inference.is_coroutine_function(candidate, self.scope) is Verdict.YES:
+                function = quoted(candidate)
+                fix = f"pass a sync wrapper, e.g. lambda: asyncio.run({function}())"
+                if callee.startswith("asyncio.") or callee == "asyncio.Future.add_done_callback":
+                    fix = f"schedule it instead: asyncio.create_task({function}())"
+                self.report(
+                    CoroutineFunctionCalledSynchronously, candidate, function=function, callee=quoted(node.func), fix=fix
+                )
+
+    def _check_async_api_argument(self, node: ast.Call, callee: str) -> None:
+        shown = quoted(node.func)
+        arguments: list[ast.expr] = []
+        if callee in known_apis.NEEDS_AWAITABLE_ARGUMENT:
+            positions = known_apis.NEEDS_AWAITABLE_ARGUMENT[callee]
+            arguments = [node.args[p] for p in positions if p < len(node.args)]
+        elif callee in known_apis.NEEDS_AWAITABLE_ARGUMENTS:
+            arguments = list(node.args)
+        for argument in arguments:
+            if isinstance(argument, ast.Starred):
+                break
+            if self.inference.is_function_object(argument, self.scope) is Verdict.YES:
+                problem = f"needs a coroutine, got the function '{quoted(argument)}': call it, '{quoted(argument)}()'"
+                self.report(WrongArgumentToAsyncApi, argument, callee=shown, problem=problem)
+        if callee in known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.Call) and self.inference.is_coroutine_call(first, self.scope) is Verdict.YES:
+                problem = (
+                    f"needs the async function, got the coroutine '{quoted(first)}': "
+                    f"pass '{quoted(first.func)}' and its arguments separately"
+                )
+                self.report(WrongArgumentToAsyncApi, first, callee=shown, problem=problem)
+        if callee == known_apis.WAIT_REFUSES_COROUTINES and sys.version_info >= (3, 11) and node.args:
+            collection = node.args[0]
+            if isinstance(collection, (ast.List, ast.Set, ast.Tuple)):
+                for element in collection.elts:
+                    if self.inference.is_coroutine_call(element, self.scope) is Verdict.YES:
+                        problem = (
+                            f"refuses bare coroutines since Python 3.11, got '{quoted(element)}': "
+                            f"wrap it with asyncio.create_task()"
+                        )
+                        self.report(WrongArgumentToAsyncApi, element, callee=shown, problem=problem)
+
+    # --- ASY105 in functions: get_event_loop() used to run a loop ------------
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr not in ("run_until_complete", "run_forever"):
+            return
+        if self.scope.kind not in FUNCTION_LIKE or self.scope.kind is ScopeKind.ASYNC_FUNCTION:
+            return
+        for origin in self._loop_origins(node.value):
+            self._report_get_event_loop(origin)
+
+    def _loop_origins(self, receiver: ast.expr) -> list[ast.Call]:
+        """The `asyncio.get_event_loop()` calls `receiver` certainly comes from."""
+        candidates: list[ast.expr] = [receiver]
+        if isinstance(receiver, ast.Name):
+            found = self.context.bindings.lookup(receiver.id, self.scope)
+            if not found or any(binding.value is None or binding.scope.node is not self.scope.node for binding in found):
+                return []
+            candidates = [binding.value for binding in found if binding.value is not None]
+        origins = []
+        for candidate in candidates:
+            if not isinstance(candidate, ast.Call) or self._callee(candidate) != known_apis.GET_EVENT_LOOP:
+                return []
+            origins.append(candidate)
+        return origins
+
+    # --- ASY108 --------------------------------------------------------------
+
+    def _check_tested(self, expr: ast.expr) -> None:
+        # The last operand of a tested `and`/`or` is tested too; the others are tested by visit_BoolOp.
+        while isinstance(expr, ast.BoolOp):
+            expr = expr.values[-1]
+        if isinstance(expr, ast.Call) and self.inference.is_coroutine_call(expr, self.scope) is Verdict.YES:
+            self.report(CoroutineTruthTested, expr, callee=quoted(expr.func))
+
+    def visit_If(self, node: ast.If) -> None:
+        self._check_tested(node.test)
+
+    visit_While = visit_If
+    visit_IfExp = visit_If
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        self._check_tested(node.test)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if isinstance(node.op, ast.Not):
+            self._check_tested(node.operand)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        for value in node.values[:-1]:
+            self._check_tested(value)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        for condition in node.ifs:
+            self._check_tested(condition)
+
+    # --- ASY104, once the whole module is known ------------------------------
+
+    def finish(self) -> None:
+        for index, (node, shown, scope) in enumerate(self.loop_entries):
+            if index > 0:
+                self.report(RepeatedLoopEntry, node, callee=shown, problem="starts another event loop in this module")
+            elif _inside_loop_body(self.context.tree, node, scope):
+                self.report(RepeatedLoopEntry, node, callee=shown, problem="starts a new event loop on every iteration")
+
+
+def _name_is_read(function: ast.AST, name: str) -> bool:
+    """Is `name` loaded anywhere in the function, nested scopes included (closures read it too)?"""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return True
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("locals", "vars", "eval", "exec"):
+            return True
+    return False
+
+
+def _inside_loop_body(tree: ast.AST, target: ast.AST, scope: Scope) -> bool:
+    """Is `target` in the body of a for/while loop of its own scope?"""
+    top = scope.node if scope.kind is not ScopeKind.MODULE else tree
+    pending: list[tuple[ast.AST, bool]] = [(top, False)]
+    while pending:
+        node, in_loop = pending.pop()
+        if node is target:
+            return in_loop
+        for child in ast.iter_child_nodes(node):
+            if child is not top and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            loops_here = isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and child in (*node.body, *node.orelse)
+            pending.append((child, in_loop or loops_here))
+    return False
