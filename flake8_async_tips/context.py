@@ -41,5 +41,6 @@ class FileContext:
     @cached_property
     def inference(self) -> Inference:
         from flake8_async_tips.inference import Inference
+        from flake8_async_tips.project import layout_of
 
-        return Inference(self.bindings)
+        return Inference(self.bindings, layout_of(self.filename))

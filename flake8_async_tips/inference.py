@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 from flake8_async_tips import known_apis
+from flake8_async_tips.astroid_bridge import AstroidBridge
+from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
+from flake8_async_tips.project import ProjectLayout
 from flake8_async_tips.scopes import Scope
 from flake8_async_tips.verdict import Verdict
 
@@ -98,8 +101,20 @@ _KNOWN_MEMBERS = (
 class Inference:
     """Answers the rules' questions about one module."""
 
-    def __init__(self, bindings: BindingIndex) -> None:
+    def __init__(self, bindings: BindingIndex, layout: ProjectLayout) -> None:
         self.bindings = bindings
+        self.layout = layout
+        self._bridge: Optional[AstroidBridge] = None
+
+    @property
+    def bridge(self) -> AstroidBridge:
+        # Built on the first name the local pass cannot answer: most files never need it.
+        if self._bridge is None:
+            self._bridge = AstroidBridge(self.layout)
+        return self._bridge
+
+    def _external_kind(self, name: str) -> Optional[str]:
+        return self.bridge.kind_of(name)
 
     # --- what an expression refers to ---------------------------------------
 
@@ -151,9 +166,10 @@ class Inference:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             return frozenset({Definition(node, binding.scope)})
         if binding.imported is not None:
+            imported: Optional[str] = binding.imported
             if binding.imported.startswith("."):
-                return None
-            return frozenset({External(binding.imported)})
+                imported = self.layout.absolute_import(binding.imported)
+            return None if imported is None else frozenset({External(imported)})
         if binding.value is not None:
             return self.values(binding.value, binding.scope, depth + 1)
         if binding.entered is not None:
@@ -258,6 +274,8 @@ class Inference:
                 return frozenset({Instance(External(name))})
             if name in known_apis.RETURNS_INSTANCE_OF:
                 return frozenset({Instance(External(known_apis.RETURNS_INSTANCE_OF[name]))})
+            if self._external_kind(name) == ExternalKind.CLASS:
+                return frozenset({Instance(External(name))})
         return None
 
     def _entered_values(self, expr: ast.expr, scope: Scope, depth: int) -> Values:
@@ -281,7 +299,7 @@ class Inference:
                 return CallableKind.COROUTINE_FUNCTION
             if canonical_class(value.name) in known_apis.CLASSES:
                 return CallableKind.CLASS
-            return CallableKind.UNKNOWN
+            return _EXTERNAL_TO_CALLABLE.get(self._external_kind(value.name) or "", CallableKind.UNKNOWN)
         if isinstance(value, Definition):
             node = value.node
             if isinstance(node, ast.ClassDef):
@@ -377,6 +395,14 @@ class Inference:
             if self.bindings.of(node).is_generator or not _returns_a_value(node):
                 return Verdict.YES
         return Verdict.UNKNOWN
+
+
+_EXTERNAL_TO_CALLABLE = {
+    ExternalKind.COROUTINE_FUNCTION: CallableKind.COROUTINE_FUNCTION,
+    ExternalKind.ASYNC_GENERATOR_FUNCTION: CallableKind.ASYNC_GENERATOR_FUNCTION,
+    ExternalKind.SYNC_FUNCTION: CallableKind.SYNC_FUNCTION,
+    ExternalKind.CLASS: CallableKind.CLASS,
+}
 
 
 def _decorator_name(decorator: ast.expr) -> str:

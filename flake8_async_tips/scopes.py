@@ -38,6 +38,9 @@ class ScopeKind(enum.Enum):
     LAMBDA = "lambda"
     COMPREHENSION = "comprehension"
     GENERATOR_EXPRESSION = "generator expression"
+    # PEP 695 (3.12+): type parameters, their bounds, `type X = ...` values,
+    # and a generic class's bases or a generic def's annotations. Never async.
+    ANNOTATION = "annotation scope"
 
 
 FUNCTION_LIKE = frozenset({ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION, ScopeKind.LAMBDA})
@@ -80,6 +83,8 @@ class Scope:
             return "module level"
         if self.kind is ScopeKind.GENERATOR_EXPRESSION:
             return "a generator expression"
+        if self.kind is ScopeKind.ANNOTATION:
+            return "a type-parameter scope"
         return "a non-async comprehension"
 
     def preorder(self) -> list[Scope]:
@@ -127,9 +132,9 @@ class ScopedVisitor(Visitor[Any]):
 
     Annotations that CPython never evaluates are not visited: under
     `from __future__ import annotations`, on 3.14+, and local variable
-    annotations in a function. Type parameters and `type X = ...` values
-    are not visited either: they have scopes of their own with rules of
-    their own.
+    annotations in a function. Type parameters, their bounds, `type X = ...`
+    values and what a generic def or class evaluates with its type
+    parameters in view are visited in ANNOTATION scopes.
     """
 
     def __init__(self, config: Any = None, context: Any = None) -> None:
@@ -169,19 +174,25 @@ class ScopedVisitor(Visitor[Any]):
     def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield from self._in_scope(node.decorator_list, scope)
-            yield from self._arguments(node.args, scope)
+            yield from self._defaults(node.args, scope)
+            # With type parameters, annotations are evaluated in their scope.
+            outer = self._type_parameter_scope(node, scope)
+            yield from self._type_parameters(node, outer)
+            yield from self._annotations(node.args, outer)
             if node.returns is not None and self.evaluates_annotations:
-                yield node.returns, scope
+                yield node.returns, outer
             kind = ScopeKind.ASYNC_FUNCTION if isinstance(node, ast.AsyncFunctionDef) else ScopeKind.FUNCTION
-            yield from self._in_scope(node.body, self._new_scope(kind, node, scope))
+            yield from self._in_scope(node.body, self._new_scope(kind, node, outer))
         elif isinstance(node, ast.Lambda):
-            yield from self._arguments(node.args, scope)
+            yield from self._defaults(node.args, scope)
             yield node.body, self._new_scope(ScopeKind.LAMBDA, node, scope)
         elif isinstance(node, ast.ClassDef):
             yield from self._in_scope(node.decorator_list, scope)
-            yield from self._in_scope(node.bases, scope)
-            yield from self._in_scope(node.keywords, scope)
-            yield from self._in_scope(node.body, self._new_scope(ScopeKind.CLASS, node, scope))
+            outer = self._type_parameter_scope(node, scope)
+            yield from self._type_parameters(node, outer)
+            yield from self._in_scope(node.bases, outer)
+            yield from self._in_scope(node.keywords, outer)
+            yield from self._in_scope(node.body, self._new_scope(ScopeKind.CLASS, node, outer))
         elif isinstance(node, _COMPREHENSION_NODES):
             kind = (
                 ScopeKind.GENERATOR_EXPRESSION if isinstance(node, ast.GeneratorExp) else ScopeKind.COMPREHENSION
@@ -195,6 +206,8 @@ class ScopedVisitor(Visitor[Any]):
                 yield node.value, inner
             else:
                 yield node.elt, inner
+        elif node.__class__.__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+            return  # bounds and defaults were yielded with their own scopes
         elif isinstance(node, ast.comprehension):
             yield node.target, scope
             if scope.node.generators[0] is not node:  # type: ignore[attr-defined]
@@ -209,14 +222,35 @@ class ScopedVisitor(Visitor[Any]):
                 yield node.value, scope
         elif node.__class__.__name__ == "TypeAlias":
             yield node.name, scope  # type: ignore[attr-defined]
+            outer = self._type_parameter_scope(node, scope)
+            yield from self._type_parameters(node, outer)
+            # The value is evaluated lazily, in an annotation scope of its own.
+            yield node.value, self._new_scope(ScopeKind.ANNOTATION, node.value, outer)  # type: ignore[attr-defined]
         else:
             for child in ast.iter_child_nodes(node):
                 if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
                     yield child, scope
 
-    def _arguments(self, args: ast.arguments, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+    def _type_parameter_scope(self, node: ast.AST, scope: Scope) -> Scope:
+        """The annotation scope a generic def, class or alias opens; `scope` when it has no type parameters."""
+        type_params = getattr(node, "type_params", None)
+        if not type_params:
+            return scope
+        return self._new_scope(ScopeKind.ANNOTATION, type_params[0], scope)
+
+    def _type_parameters(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+        for parameter in getattr(node, "type_params", None) or ():
+            yield parameter, scope
+            # Bounds, constraints and defaults are evaluated lazily, each in a scope of its own.
+            for lazy in (getattr(parameter, "bound", None), getattr(parameter, "default_value", None)):
+                if lazy is not None:
+                    yield lazy, self._new_scope(ScopeKind.ANNOTATION, lazy, scope)
+
+    def _defaults(self, args: ast.arguments, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
         yield from self._in_scope(args.defaults, scope)
         yield from self._in_scope([default for default in args.kw_defaults if default is not None], scope)
+
+    def _annotations(self, args: ast.arguments, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
         if self.evaluates_annotations:
             every_arg = [*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg]
             for arg in every_arg:

@@ -191,6 +191,8 @@ class AsyncInSyncRules(RuleFamily):
         self.directly_async.add(id(self.scope.node))
         if self.scope.kind in COMPREHENSION_LIKE or self._async_allowed_in(self.scope):
             return  # a comprehension's own await makes it async: judged in finish()
+        if self.scope.kind is ScopeKind.ANNOTATION:
+            return  # CPython rejects it with another error: "await expression cannot be used within ..."
         self.report(AwaitOutsideAsync, node, where=where(self.scope), fix=make_async_fix(self.scope))
 
     def visit_AsyncFor(self, node: ast.AsyncFor) -> None:

@@ -51,6 +51,8 @@ def where(scope: Scope) -> str:
         return f"in the body of class '{scope.name}'"
     if scope.kind is ScopeKind.MODULE:
         return "at module level"
+    if scope.kind is ScopeKind.ANNOTATION:
+        return "inside a type-parameter scope"
     return "inside a non-async comprehension"
 
 
@@ -64,6 +66,8 @@ def make_async_fix(scope: Scope, alternative: str = "") -> str:
         fix = "move it into an 'async def' method"
     elif scope.kind is ScopeKind.MODULE:
         fix = "move it into an 'async def' run by asyncio.run()"
+    elif scope.kind is ScopeKind.ANNOTATION:
+        fix = "type-parameter scopes are never async: compute the value outside"
     else:
         fix = "make the enclosing comprehension async (required before Python 3.11)"
     return f"{fix} or {alternative}" if alternative else fix

@@ -84,6 +84,12 @@ class ConstructMismatchRules(RuleFamily):
             self.async_generators.add(id(self.scope.node))
             self.report(YieldFromInAsync, node, function=self.scope.name)
 
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        # A local annotation is never evaluated, yet CPython's symbol table still
+        # sees a `yield` in it, and that makes the function a generator.
+        if self.scope.kind is ScopeKind.ASYNC_FUNCTION and _contains_own_yield(node.annotation):
+            self.async_generators.add(id(self.scope.node))
+
     def visit_Return(self, node: ast.Return) -> None:
         if node.value is not None and isinstance(self.scope.node, ast.AsyncFunctionDef):
             self.returns_with_value.append((self.scope.node, node))
@@ -93,3 +99,15 @@ class ConstructMismatchRules(RuleFamily):
         for function, node in self.returns_with_value:
             if id(function) in self.async_generators:
                 self.report(ReturnValueInAsyncGenerator, node, function=function.name)
+
+
+def _contains_own_yield(expr: ast.expr) -> bool:
+    """A yield in `expr` itself, not in a lambda or comprehension nested in it."""
+    pending: list[ast.AST] = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            pending.extend(ast.iter_child_nodes(node))
+    return False

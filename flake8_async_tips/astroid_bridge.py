@@ -1,0 +1,161 @@
+"""Across modules: what a qualified name defines, read with astroid, never imported.
+
+The local pass hands over names it cannot answer (`app.db.fetch`,
+`aiohttp.ClientSession.get`). Project modules are found from the linted
+file's layout and built from their source; installed libraries through
+astroid's module search, which builds C extensions as empty stubs rather
+than loading them. Every astroid failure is an unknown answer, and each
+file gets a bounded number of look-ups and a bounded time.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Optional
+
+from flake8_async_tips.project import ProjectLayout
+
+LOG = logging.getLogger("flake8_async_tips")
+
+# Per linted file: look-ups answered, and seconds spent, before answering "unknown".
+MAX_LOOKUPS_PER_FILE = 200
+MAX_SECONDS_PER_FILE = 3.0
+# Chains of re-exports (`from .db import fetch` in __init__.py) followed at most this deep.
+MAX_REEXPORT_DEPTH = 6
+
+
+class Definition:
+    """What a qualified name turned out to be."""
+
+    COROUTINE_FUNCTION = "coroutine function"
+    ASYNC_GENERATOR_FUNCTION = "async generator function"
+    SYNC_FUNCTION = "function"
+    CLASS = "class"
+    MODULE = "module"
+
+
+class AstroidBridge:
+    def __init__(self, layout: ProjectLayout) -> None:
+        self.layout = layout
+        self.lookups = 0
+        self.seconds = 0.0
+        self.answers: dict[str, Optional[str]] = {}
+
+    def kind_of(self, qualified_name: str) -> Optional[str]:
+        """One of `Definition`'s kinds, or None when unknown."""
+        if qualified_name in self.answers:
+            return self.answers[qualified_name]
+        if self.lookups >= MAX_LOOKUPS_PER_FILE or self.seconds >= MAX_SECONDS_PER_FILE:
+            return None
+        self.lookups += 1
+        started = time.perf_counter()
+        try:
+            answer = self._kind_of(qualified_name)
+        except Exception:  # noqa: BLE001 - any astroid failure is an unknown answer
+            LOG.debug("astroid could not answer for %s", qualified_name, exc_info=True)
+            answer = None
+        finally:
+            self.seconds += time.perf_counter() - started
+        self.answers[qualified_name] = answer
+        return answer
+
+    def _kind_of(self, qualified_name: str) -> Optional[str]:
+        parts = qualified_name.split(".")
+        for split in range(len(parts), 0, -1):
+            module = self._module(".".join(parts[:split]))
+            if module is not None:
+                node = self._walk_attributes(module, parts[split:], MAX_REEXPORT_DEPTH)
+                return None if node is None else _kind_of_node(node)
+        return None
+
+    def _module(self, dotted: str):  # type: ignore[no-untyped-def]
+        from astroid.manager import AstroidManager
+
+        manager = AstroidManager()
+        project_file = self.layout.find_module_file(dotted)
+        try:
+            if project_file is not None:
+                return manager.ast_from_file(project_file, dotted, fallback=False, source=True)
+            return manager.ast_from_module_name(dotted)
+        except Exception:  # noqa: BLE001 - not a module (or not one astroid can build)
+            return None
+
+    def _walk_attributes(self, node, names: list[str], depth: int):  # type: ignore[no-untyped-def]
+        from astroid import nodes
+
+        for name in names:
+            if depth <= 0:
+                return None
+            if isinstance(node, nodes.Module):
+                node = self._module_member(node, name, depth)
+            elif isinstance(node, nodes.ClassDef):
+                node = _class_member(node, name)
+            else:
+                return None
+            if node is None:
+                return None
+        return node
+
+    def _module_member(self, module, name: str, depth: int):  # type: ignore[no-untyped-def]
+        from astroid import nodes
+
+        if module.package:
+            submodule = self._module(f"{module.name}.{name}")
+            if submodule is not None and name not in module.locals:
+                return submodule
+        bound = module.locals.get(name)
+        if not bound or len(bound) != 1:
+            return None  # unbound, or bound more than once: not certain
+        node = bound[0]
+        if isinstance(node, (nodes.FunctionDef, nodes.ClassDef)):
+            return node
+        if isinstance(node, nodes.ImportFrom):
+            # A re-export: follow it to the module it comes from.
+            real = node.real_name(name)
+            source = node.do_import_module(node.modname)
+            return self._walk_attributes(source, [real], depth - 1)
+        if isinstance(node, nodes.Import):
+            real = node.real_name(name)
+            return self._module(real)
+        return None
+
+
+def _class_member(cls, name: str):  # type: ignore[no-untyped-def]
+    from astroid import nodes
+
+    try:
+        found = cls.getattr(name)
+    except Exception:  # noqa: BLE001 - astroid.AttributeInferenceError and friends
+        return None
+    if len(found) != 1 or not isinstance(found[0], nodes.FunctionDef):
+        return None
+    return found[0]
+
+
+def _kind_of_node(node) -> Optional[str]:  # type: ignore[no-untyped-def]
+    from astroid import nodes
+
+    if isinstance(node, nodes.Module):
+        return Definition.MODULE
+    if isinstance(node, nodes.ClassDef):
+        return Definition.CLASS
+    if isinstance(node, nodes.FunctionDef):  # AsyncFunctionDef is a subclass
+        decorators = node.decorators.nodes if node.decorators else []
+        if any(_decorator_name(decorator) not in ("staticmethod", "classmethod") for decorator in decorators):
+            return None
+        is_async = isinstance(node, nodes.AsyncFunctionDef)
+        if node.is_generator():
+            return Definition.ASYNC_GENERATOR_FUNCTION if is_async else None
+        return Definition.COROUTINE_FUNCTION if is_async else Definition.SYNC_FUNCTION
+    return None
+
+
+def _decorator_name(decorator) -> str:  # type: ignore[no-untyped-def]
+    from astroid import nodes
+
+    if isinstance(decorator, nodes.Name):
+        return decorator.name
+    if isinstance(decorator, nodes.Attribute):
+        return decorator.attrname
+    return ""
