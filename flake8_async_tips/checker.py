@@ -36,7 +36,11 @@ class AsyncTipsChecker:
 
     @classmethod
     def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: list[str]) -> None:
-        cls.config = plugin_options.Config.from_flake8(options)
+        try:
+            cls.config = plugin_options.Config.from_flake8(options)
+        except plugin_options.OptionValueError as error:
+            # argparse's error(): a usage line and the message on stderr, exit status 2.
+            option_manager.parser.error(str(error))
 
     def run(self) -> Iterator[Result]:
         for family in FAMILIES:

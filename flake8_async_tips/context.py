@@ -43,4 +43,4 @@ class FileContext:
         from flake8_async_tips.inference import Inference
         from flake8_async_tips.project import layout_of
 
-        return Inference(self.bindings, layout_of(self.filename))
+        return Inference(self.bindings, layout_of(self.filename), self.config.coroutine_functions)

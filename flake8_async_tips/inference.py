@@ -101,9 +101,12 @@ _KNOWN_MEMBERS = (
 class Inference:
     """Answers the rules' questions about one module."""
 
-    def __init__(self, bindings: BindingIndex, layout: ProjectLayout) -> None:
+    def __init__(
+        self, bindings: BindingIndex, layout: ProjectLayout, declared_coroutine_functions: frozenset[str] = frozenset()
+    ) -> None:
         self.bindings = bindings
         self.layout = layout
+        self.declared_coroutine_functions = declared_coroutine_functions
         self._bridge: Optional[AstroidBridge] = None
 
     @property
@@ -175,8 +178,51 @@ class Inference:
         if binding.entered is not None:
             return self._entered_values(binding.entered, binding.scope, depth + 1)
         if isinstance(node, ast.arg):
-            return self._parameter_values(node)
+            found = self._parameter_values(node)
+            if found is None and node.annotation is not None:
+                # Where inference gives up, the annotation says what the parameter holds.
+                found = self._annotated_instances(node.annotation, binding.scope, depth + 1)
+            return found
         return None
+
+    def _annotated_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
+        """`db: Database`, `Optional[Database]`, `"Database" | None`: instances of the named classes."""
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                parsed = ast.parse(annotation.value.strip(), mode="eval").body
+            except SyntaxError:
+                return None
+            return self._annotated_instances(parsed, scope, depth + 1)
+        members = _union_members(annotation)
+        if members is None and isinstance(annotation, ast.Subscript):
+            wrapper = self.qualified_name(annotation.value, scope)
+            if wrapper in ("typing.Optional", "typing.Union"):
+                inner = annotation.slice
+                members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        if members is not None:
+            collected: set[Value] = set()
+            for member in members:
+                if isinstance(member, ast.Constant) and member.value is None:
+                    continue
+                found = self._annotated_instances(member, scope, depth + 1)
+                if found is None:
+                    return None
+                collected |= found
+            return frozenset(collected) or None
+        classes = self.values(annotation, scope, depth + 1)
+        if classes is None:
+            return None
+        instances: set[Value] = set()
+        for cls in classes:
+            if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
+                instances.add(Instance(cls))
+            elif isinstance(cls, External):
+                instances.add(Instance(External(canonical_class(cls.name))))
+            else:
+                return None
+        return frozenset(instances)
 
     def _parameter_values(self, arg: ast.arg) -> Values:
         """`self` and `cls`: the first parameter of a method of a module class."""
@@ -295,7 +341,7 @@ class Inference:
             kinds = {self.callable_kind(inner, depth + 1) for inner in value.func}
             return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
         if isinstance(value, External):
-            if value.name in known_apis.COROUTINE_FUNCTIONS:
+            if value.name in known_apis.COROUTINE_FUNCTIONS or value.name in self.declared_coroutine_functions:
                 return CallableKind.COROUTINE_FUNCTION
             if canonical_class(value.name) in known_apis.CLASSES:
                 return CallableKind.CLASS
@@ -395,6 +441,21 @@ class Inference:
             if self.bindings.of(node).is_generator or not _returns_a_value(node):
                 return Verdict.YES
         return Verdict.UNKNOWN
+
+
+def _union_members(annotation: ast.expr) -> Optional[list[ast.expr]]:
+    """`A | B | None` -> [A, B, None]; None when it is no `|` union."""
+    if not (isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr)):
+        return None
+    members: list[ast.expr] = []
+    pending: list[ast.expr] = [annotation]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            pending.extend((node.right, node.left))
+        else:
+            members.append(node)
+    return members
 
 
 _EXTERNAL_TO_CALLABLE = {

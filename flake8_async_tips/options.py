@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import re
 from dataclasses import dataclass
 from typing import Any
 
 ALLOW_TOP_LEVEL_AWAIT = "--async-tips-allow-top-level-await"
+COROUTINE_FUNCTIONS = "--async-tips-coroutine-functions"
+
+_DOTTED_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+
+
+class OptionValueError(ValueError):
+    """A malformed option value; flake8 shows it as a usage error."""
 
 
 @dataclass(frozen=True)
@@ -14,10 +22,31 @@ class Config:
     """What the options decided, handed to every rule family."""
 
     allow_top_level_await: bool = False
+    # Qualified names (`package.module.function`, `package.module.Class.method`)
+    # the user declares to be coroutine functions.
+    coroutine_functions: frozenset[str] = frozenset()
 
     @classmethod
     def from_flake8(cls, options: argparse.Namespace) -> Config:
-        return cls(allow_top_level_await=bool(getattr(options, "async_tips_allow_top_level_await", False)))
+        """Raises OptionValueError, naming the option and the bad value, for malformed input."""
+        return cls(
+            allow_top_level_await=bool(getattr(options, "async_tips_allow_top_level_await", False)),
+            coroutine_functions=_dotted_names(COROUTINE_FUNCTIONS, getattr(options, "async_tips_coroutine_functions", None)),
+        )
+
+
+def _dotted_names(option: str, value: Any) -> frozenset[str]:
+    if not value:
+        return frozenset()
+    names = value.split(",") if isinstance(value, str) else list(value)
+    cleaned = [name.strip() for name in names if name.strip()]
+    for name in cleaned:
+        if not _DOTTED_NAME.match(name):
+            raise OptionValueError(
+                f"{option} (config key {option[2:]}): {name!r} is not a qualified name "
+                f"such as 'package.module.function' or 'package.module.Class.method'"
+            )
+    return frozenset(cleaned)
 
 
 # Opinionated codes: off unless selected (`--extend-select ASY104`).
@@ -36,5 +65,17 @@ def register(manager: Any) -> None:
             "Allow 'await', 'async for', 'async with' and async comprehensions at module "
             "level, as notebooks and the asyncio REPL do (ASY200-ASY203). "
             "Config key: async-tips-allow-top-level-await = true"
+        ),
+    )
+    manager.add_option(
+        COROUTINE_FUNCTIONS,
+        default="",
+        parse_from_config=True,
+        comma_separated_list=True,
+        metavar="NAMES",
+        help=(
+            "Comma-separated qualified names to treat as coroutine functions, for APIs the "
+            "plugin cannot see (package.module.function, package.module.Class.method). "
+            "Config key: async-tips-coroutine-functions"
         ),
     )
