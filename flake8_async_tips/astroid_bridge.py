@@ -25,6 +25,12 @@ MAX_SECONDS_PER_FILE = 3.0
 MAX_REEXPORT_DEPTH = 6
 
 
+# Modules this process built from some project's files, by name. astroid caches
+# modules by name alone: such a name must not answer for another file whose own
+# project has no such module.
+_PROJECT_MODULE_NAMES: set[str] = set()
+
+
 class Definition:
     """What a qualified name turned out to be."""
 
@@ -76,7 +82,13 @@ class AstroidBridge:
         project_file = self.layout.find_module_file(dotted)
         try:
             if project_file is not None:
-                return manager.ast_from_file(project_file, dotted, fallback=False, source=True)
+                module = manager.ast_from_file(project_file, dotted, fallback=False, source=True)
+                if module.file != project_file:
+                    return None  # the name is another project's module, cached first
+                _PROJECT_MODULE_NAMES.add(dotted)
+                return module
+            if dotted in _PROJECT_MODULE_NAMES:
+                return None
             return manager.ast_from_module_name(dotted)
         except Exception:  # noqa: BLE001 - not a module (or not one astroid can build)
             return None
@@ -105,11 +117,25 @@ class AstroidBridge:
             if submodule is not None and name not in module.locals:
                 return submodule
         bound = module.locals.get(name)
-        if not bound or len(bound) != 1:
-            return None  # unbound, or bound more than once: not certain
+        if not bound:
+            return None
+        if len(bound) > 1:
+            # Conditional definitions: certain only when every branch defines the same kind.
+            kinds = {_kind_of_node(node) for node in bound}
+            if len(kinds) == 1 and None not in kinds and all(isinstance(n, nodes.FunctionDef) for n in bound):
+                return bound[0]
+            return None
         node = bound[0]
-        if isinstance(node, (nodes.FunctionDef, nodes.ClassDef)):
+        if isinstance(node, nodes.FunctionDef):
             return node
+        if isinstance(node, nodes.ClassDef):
+            return node
+        if isinstance(node, nodes.AssignName) and isinstance(node.parent, nodes.Assign):
+            # `alias = function` in that module.
+            value = node.parent.value
+            if isinstance(value, nodes.Name) and value.name != name:
+                return self._module_member(module, value.name, depth - 1)
+            return None
         if isinstance(node, nodes.ImportFrom):
             # A re-export: follow it to the module it comes from.
             real = node.real_name(name)
@@ -133,7 +159,37 @@ def _class_member(cls, name: str):  # type: ignore[no-untyped-def]
     return found[0]
 
 
-def _kind_of_node(node) -> Optional[str]:  # type: ignore[no-untyped-def]
+def _decorated_kind(decorator, depth: int) -> Optional[str]:  # type: ignore[no-untyped-def]
+    """What a decorator makes of a function: the kind of the wrapper it returns, if it is a plain local one."""
+    from astroid import nodes
+
+    if depth <= 0 or not isinstance(decorator, nodes.Name):
+        return None
+    try:
+        _, found = decorator.lookup(decorator.name)
+    except Exception:  # noqa: BLE001
+        return None
+    if len(found) != 1 or not isinstance(found[0], nodes.FunctionDef) or found[0].decorators:
+        return None
+    factory = found[0]
+    nested = {child.name: child for child in factory.body if isinstance(child, nodes.FunctionDef)}
+    returns = [node for node in factory.nodes_of_class(nodes.Return, skip_klass=nodes.FunctionDef)]
+    if not returns:
+        return None
+    kinds = set()
+    for node in returns:
+        if not (isinstance(node.value, nodes.Name) and node.value.name in nested):
+            return None
+        wrapper = nested[node.value.name]
+        wrapper_decorators = wrapper.decorators.nodes if wrapper.decorators else []
+        # functools.wraps copies metadata, not async-ness.
+        if any(not (isinstance(d, nodes.Call) and _decorator_name(d.func) == "wraps") for d in wrapper_decorators):
+            return None
+        kinds.add(_plain_kind(wrapper))
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _kind_of_node(node, depth: int = MAX_REEXPORT_DEPTH) -> Optional[str]:  # type: ignore[no-untyped-def]
     from astroid import nodes
 
     if isinstance(node, nodes.Module):
@@ -142,13 +198,21 @@ def _kind_of_node(node) -> Optional[str]:  # type: ignore[no-untyped-def]
         return Definition.CLASS
     if isinstance(node, nodes.FunctionDef):  # AsyncFunctionDef is a subclass
         decorators = node.decorators.nodes if node.decorators else []
-        if any(_decorator_name(decorator) not in ("staticmethod", "classmethod") for decorator in decorators):
-            return None
-        is_async = isinstance(node, nodes.AsyncFunctionDef)
-        if node.is_generator():
-            return Definition.ASYNC_GENERATOR_FUNCTION if is_async else None
-        return Definition.COROUTINE_FUNCTION if is_async else Definition.SYNC_FUNCTION
+        relevant = [d for d in decorators if _decorator_name(d) not in ("staticmethod", "classmethod")]
+        if relevant:
+            # The outermost decorator decides what the name is bound to.
+            return _decorated_kind(relevant[0], depth)
+        return _plain_kind(node)
     return None
+
+
+def _plain_kind(function) -> Optional[str]:  # type: ignore[no-untyped-def]
+    from astroid import nodes
+
+    is_async = isinstance(function, nodes.AsyncFunctionDef)
+    if function.is_generator():
+        return Definition.ASYNC_GENERATOR_FUNCTION if is_async else None
+    return Definition.COROUTINE_FUNCTION if is_async else Definition.SYNC_FUNCTION
 
 
 def _decorator_name(decorator) -> str:  # type: ignore[no-untyped-def]

@@ -84,6 +84,31 @@ COROUTINE_FUNCTIONS = frozenset(
         # asyncpg
         "asyncpg.connect",
         "asyncpg.create_pool",
+        # aiohttp
+        "aiohttp.ClientSession.close",
+        "aiohttp.ClientResponse.read",
+        "aiohttp.ClientResponse.text",
+        "aiohttp.ClientResponse.json",
+        # aiofiles (aiofiles.open returns an awaitable context manager, not a coroutine)
+        "aiofiles.os.remove",
+        "aiofiles.os.rename",
+        "aiofiles.os.replace",
+        "aiofiles.os.stat",
+        "aiofiles.os.makedirs",
+        "aiofiles.os.mkdir",
+        "aiofiles.os.unlink",
+        "aiofiles.os.rmdir",
+        # aiofile
+        "aiofile.AIOFile.open",
+        "aiofile.AIOFile.close",
+        "aiofile.AIOFile.read",
+        "aiofile.AIOFile.write",
+        "aiofile.AIOFile.fsync",
+        # redis.asyncio
+        "redis.asyncio.Redis.get",
+        "redis.asyncio.Redis.set",
+        "redis.asyncio.Redis.delete",
+        "redis.asyncio.Redis.aclose",
     }
 )
 
@@ -122,6 +147,9 @@ CLASSES = frozenset(
         "anyio.Event",
         "anyio.Lock",
         "httpx.AsyncClient",
+        "aiohttp.ClientSession",
+        "aiofile.AIOFile",
+        "redis.asyncio.Redis",
         "concurrent.futures.ThreadPoolExecutor",
         "concurrent.futures.ProcessPoolExecutor",
         "threading.Thread",
@@ -137,6 +165,9 @@ CLASS_ALIASES = {
     "asyncio.queues.Queue": "asyncio.Queue",
     "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
+    "aiohttp.client_reqrep.ClientResponse": "aiohttp.ClientResponse",
+    "aiofile.aio.AIOFile": "aiofile.AIOFile",
 }
 
 # `with X(...) as v` / `async with X(...) as v`: what v is, where it is not X itself.
@@ -148,6 +179,8 @@ ENTERED_AS = {
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     "httpx.AsyncClient": "httpx.AsyncClient",
+    "aiohttp.ClientSession": "aiohttp.ClientSession",
+    "aiofile.AIOFile": "aiofile.AIOFile",
 }
 
 # Methods inherited from a base the table names once.
