@@ -376,12 +376,10 @@ class Inference:
         if decorator.node.decorator_list or self.bindings.of(decorator.node).is_generator:
             return CallableKind.UNKNOWN
         returned = _returned_local_functions(decorator.node)
-        if returned is None:
+        if returned is None or not all(_only_wraps(wrapper) for wrapper in returned):
             return CallableKind.UNKNOWN
-        kinds = {self._plain_kind(wrapper) for wrapper in returned if not wrapper.decorator_list or _only_wraps(wrapper)}
-        if len(kinds) == 1 and len(returned) == len([w for w in returned if not w.decorator_list or _only_wraps(w)]):
-            return kinds.pop()
-        return CallableKind.UNKNOWN
+        kinds = {self._plain_kind(wrapper) for wrapper in returned}
+        return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
 
     def callee_kind(self, call: ast.Call, scope: Scope) -> str:
         """What kind of callable `call` calls, if every value it may be agrees."""

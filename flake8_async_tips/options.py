@@ -31,7 +31,9 @@ class Config:
         """Raises OptionValueError, naming the option and the bad value, for malformed input."""
         return cls(
             allow_top_level_await=bool(getattr(options, "async_tips_allow_top_level_await", False)),
-            coroutine_functions=_dotted_names(COROUTINE_FUNCTIONS, getattr(options, "async_tips_coroutine_functions", None)),
+            coroutine_functions=_dotted_names(
+                COROUTINE_FUNCTIONS, getattr(options, "async_tips_coroutine_functions", None)
+            ),
         )
 
 

@@ -23,7 +23,15 @@ from test_fixtures import FIXTURE_FILES, fixture_options
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 THIRD_PARTY = ("trio", "anyio", "aiohttp", "aiofiles", "aiofile")
-PLUGIN_DEPENDENCIES = ("flake8", "pyflakes", "pycodestyle", "mccabe", "astroid", "flake8_plugin_utils", "typing_extensions")
+PLUGIN_DEPENDENCIES = (
+    "flake8",
+    "pyflakes",
+    "pycodestyle",
+    "mccabe",
+    "astroid",
+    "flake8_plugin_utils",
+    "typing_extensions",
+)
 
 LINT_ALL = """
 import json, sys

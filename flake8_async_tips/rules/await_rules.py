@@ -312,7 +312,8 @@ class AwaitRules(RuleFamily):
         call = node.value
         if not isinstance(call, ast.Call):
             return
-        if self.scope.kind is ScopeKind.ASYNC_FUNCTION and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
+        in_coroutine = self.scope.kind is ScopeKind.ASYNC_FUNCTION
+        if in_coroutine and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
             self.report(CoroutineNeverAwaited, node, callee=quoted(call.func))
             return
         if self._callee(call) in known_apis.TASK_FACTORIES:
@@ -407,9 +408,8 @@ class AwaitRules(RuleFamily):
                 fix = f"pass a sync wrapper, e.g. lambda: asyncio.run({function}())"
                 if callee.startswith("asyncio.") or callee == "asyncio.Future.add_done_callback":
                     fix = f"schedule it instead: asyncio.create_task({function}())"
-                self.report(
-                    CoroutineFunctionCalledSynchronously, candidate, function=function, callee=quoted(node.func), fix=fix
-                )
+                shown = quoted(node.func)
+                self.report(CoroutineFunctionCalledSynchronously, candidate, function=function, callee=shown, fix=fix)
 
     def _check_async_api_argument(self, node: ast.Call, callee: str) -> None:
         shown = quoted(node.func)
@@ -459,7 +459,8 @@ class AwaitRules(RuleFamily):
         candidates: list[ast.expr] = [receiver]
         if isinstance(receiver, ast.Name):
             found = self.context.bindings.lookup(receiver.id, self.scope)
-            if not found or any(binding.value is None or binding.scope.node is not self.scope.node for binding in found):
+            # Only a name this function itself assigns, and only from calls.
+            if not found or any(b.value is None or b.scope.node is not self.scope.node for b in found):
                 return []
             candidates = [binding.value for binding in found if binding.value is not None]
         origins = []
@@ -509,6 +510,10 @@ class AwaitRules(RuleFamily):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem="starts a new event loop on every iteration")
 
 
+# Calls that can read any local by name.
+DYNAMIC_LOCAL_ACCESS = frozenset({"locals", "vars", "eval", "exec"})
+
+
 def _name_is_read(function: ast.AST, name: str) -> bool:
     """Is `name` loaded anywhere in the function, nested scopes included (closures read it too)?"""
     for node in ast.walk(function):
@@ -516,7 +521,7 @@ def _name_is_read(function: ast.AST, name: str) -> bool:
             return True
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("locals", "vars", "eval", "exec"):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_LOCAL_ACCESS:
             return True
     return False
 
@@ -530,7 +535,8 @@ def _inside_loop_body(tree: ast.AST, target: ast.AST, scope: Scope) -> bool:
         if node is target:
             return in_loop
         for child in ast.iter_child_nodes(node):
-            if child is not top and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            nested_scope = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+            if nested_scope and child is not top:
                 continue
             loops_here = isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and child in (*node.body, *node.orelse)
             pending.append((child, in_loop or loops_here))
