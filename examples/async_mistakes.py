@@ -40,5 +40,21 @@ async def ticks(n):
     return n  # ASY306: async generators can only use a bare 'return'
 
 
+async def main(urls):
+    fetch("/")  # ASY100: add 'await'
+    pending = fetch("/pending")  # ASY101: stored, never awaited
+    asyncio.run(fetch("/nested"))  # ASY102: a loop is already running here
+    asyncio.create_task(fetch("/background"))  # ASY106: keep a reference to the task
+    asyncio.get_running_loop().call_soon(fetch, "/")  # ASY107: call_soon won't await it
+    if fetch("/ready"):  # ASY108: a coroutine is always true
+        pass
+    await asyncio.gather(fetch)  # ASY109: pass fetch("/"), not the function
+
+
+def old_style():
+    loop = asyncio.get_event_loop()  # ASY105: use asyncio.run()
+    loop.run_until_complete(fetch("/"))
+
+
 if __name__ == "__main__":
-    asyncio.run(fetch("/"))
+    asyncio.run(main)  # ASY103: asyncio.run(main(...)); ASY104 (off by default): a second loop entry
