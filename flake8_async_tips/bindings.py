@@ -52,6 +52,8 @@ class BindingIndex:
         self.scopes: dict[int, ScopeBindings] = {}
         # For methods: the class whose body defines them (by function node).
         self.method_class: dict[int, ast.ClassDef] = {}
+        # For classes: the scope their statement runs in, where their bases are evaluated.
+        self.class_scope: dict[int, Scope] = {}
         # For parameters: the function or lambda they belong to (by arg node).
         self.parameter_of: dict[int, ast.AST] = {}
         # Every attribute name assigned or deleted anywhere (`obj.name = ...`):
@@ -142,6 +144,7 @@ class _BindingCollector(ScopedVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self._bind_here(node.name, node)
+        self.index.class_scope[id(node)] = self.scope
 
     def visit_Name(self, node: ast.Name) -> None:
         if not isinstance(node.ctx, ast.Load) and id(node) not in self.described_targets:

@@ -244,12 +244,8 @@ class Inference:
         return None
 
     def _class_definition(self, node: ast.ClassDef) -> Optional[Definition]:
-        # The class's own binding carries the scope its bases are evaluated in.
-        for bindings in self.bindings.scopes.values():
-            for binding in bindings.names.get(node.name, ()):
-                if binding.node is node:
-                    return Definition(node, binding.scope)
-        return None
+        scope = self.bindings.class_scope.get(id(node))
+        return None if scope is None else Definition(node, scope)
 
     def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
         bases = self.values(expr.value, scope, depth + 1)
