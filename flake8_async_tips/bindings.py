@@ -75,8 +75,9 @@ class BindingIndex:
     def lookup(self, name: str, scope: Scope) -> Optional[list[Binding]]:
         """The bindings `name` can refer to when evaluated in `scope`.
 
-        None when the answer is not known: a star import on the way, or a
-        name bound nowhere in the module (a builtin, or a missing one).
+        An empty list for a name bound nowhere in the module (a builtin, or
+        a missing one); None when the answer is not known (a star import on
+        the way).
         """
         current: Optional[Scope] = scope
         starting = True
@@ -94,13 +95,13 @@ class BindingIndex:
                 return None
             starting = False
             current = current.parent
-        return None
+        return []
 
     def _module_lookup(self, name: str) -> Optional[list[Binding]]:
         bindings = self.of(self.module)
         if bindings.has_star_import and name not in bindings.names:
             return None
-        return bindings.names.get(name)
+        return bindings.names.get(name, [])
 
 
 class _BindingCollector(ScopedVisitor):

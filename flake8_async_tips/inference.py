@@ -10,6 +10,7 @@ instances built in the module, `with ... as` targets and
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -64,9 +65,41 @@ Values = Optional[frozenset[Value]]  # None: unknown
 class CallableKind:
     COROUTINE_FUNCTION = "coroutine function"
     ASYNC_GENERATOR_FUNCTION = "async generator function"
+    GENERATOR_FUNCTION = "generator function"
     SYNC_FUNCTION = "function"
+    # Decorated with contextlib.contextmanager / asynccontextmanager.
+    SYNC_CONTEXT_FACTORY = "context manager factory"
+    ASYNC_CONTEXT_FACTORY = "async context manager factory"
     CLASS = "class"
     UNKNOWN = "unknown"
+
+
+FUNCTION_KINDS = frozenset(
+    {
+        CallableKind.COROUTINE_FUNCTION,
+        CallableKind.ASYNC_GENERATOR_FUNCTION,
+        CallableKind.GENERATOR_FUNCTION,
+        CallableKind.SYNC_FUNCTION,
+        CallableKind.SYNC_CONTEXT_FACTORY,
+        CallableKind.ASYNC_CONTEXT_FACTORY,
+    }
+)
+
+# What an object supports: `for`/`with` (SYNC), `async for`/`async with` (ASYNC),
+# or it is a coroutine, which supports neither and lacks an `await`.
+SYNC = known_apis.SYNC
+ASYNC = known_apis.ASYNC
+COROUTINE = "coroutine"
+Protocols = Optional[frozenset[str]]  # None: unknown
+
+_CONTEXT_FACTORY_DECORATORS = {
+    "contextlib.contextmanager": CallableKind.SYNC_CONTEXT_FACTORY,
+    "contextlib.asynccontextmanager": CallableKind.ASYNC_CONTEXT_FACTORY,
+}
+_LITERAL_ITERABLES = (
+    ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr
+)
+_NEVER_AWAITABLE = (*_LITERAL_ITERABLES, ast.Constant, ast.GeneratorExp, ast.Lambda)
 
 
 def canonical_class(name: str) -> str:
@@ -154,6 +187,8 @@ class Inference:
 
     def _name_values(self, name: str, scope: Scope, depth: int) -> Values:
         found = self.bindings.lookup(name, scope)
+        if found == [] and hasattr(builtins, name):
+            return frozenset({External(f"builtins.{name}")})
         if not found:
             return None
         collected: set[Value] = set()
@@ -312,10 +347,14 @@ class Inference:
             if name == "functools.partial" and call.args:
                 wrapped = self.values(call.args[0], scope, depth + 1)
                 return None if wrapped is None else frozenset({Partial(wrapped)})
-            if name in known_apis.CLASSES:
+            if name in _KNOWN_CLASSES:
                 return frozenset({Instance(External(name))})
             if name in known_apis.RETURNS_INSTANCE_OF:
                 return frozenset({Instance(External(known_apis.RETURNS_INSTANCE_OF[name]))})
+            if name in known_apis.FACTORY_RESULTS:
+                return frozenset({Instance(External(known_apis.FACTORY_RESULTS[name]))})
+            if name.startswith("builtins."):
+                return frozenset({Instance(External(name))}) if isinstance(_builtin(name), type) else None
             if self._external_kind(name) == ExternalKind.CLASS:
                 return frozenset({Instance(External(name))})
         return None
@@ -341,6 +380,10 @@ class Inference:
                 return CallableKind.COROUTINE_FUNCTION
             if canonical_class(value.name) in known_apis.CLASSES:
                 return CallableKind.CLASS
+            if value.name.startswith("builtins."):
+                # The interpreter's own builtins: none is async.
+                builtin = getattr(builtins, value.name.removeprefix("builtins."), None)
+                return CallableKind.CLASS if isinstance(builtin, type) else CallableKind.SYNC_FUNCTION
             return _EXTERNAL_TO_CALLABLE.get(self._external_kind(value.name) or "", CallableKind.UNKNOWN)
         if isinstance(value, Definition):
             node = value.node
@@ -355,7 +398,7 @@ class Inference:
         is_generator = self.bindings.of(node).is_generator
         if isinstance(node, ast.AsyncFunctionDef):
             return CallableKind.ASYNC_GENERATOR_FUNCTION if is_generator else CallableKind.COROUTINE_FUNCTION
-        return CallableKind.SYNC_FUNCTION
+        return CallableKind.GENERATOR_FUNCTION if is_generator else CallableKind.SYNC_FUNCTION
 
     def _decorated_kind(self, function: Definition, depth: int) -> str:
         """Look at what the decorators return: a wrapper `def` makes a sync callable whatever it wraps."""
@@ -367,6 +410,10 @@ class Inference:
         if decorators is None or len(decorators) != 1:
             return CallableKind.UNKNOWN
         (decorator,) = decorators
+        if isinstance(decorator, External) and decorator.name in _CONTEXT_FACTORY_DECORATORS:
+            if len(node.decorator_list) == 1:
+                return _CONTEXT_FACTORY_DECORATORS[decorator.name]
+            return CallableKind.UNKNOWN
         if not isinstance(decorator, Definition) or not isinstance(decorator.node, ast.FunctionDef):
             return CallableKind.UNKNOWN
         if decorator.node.decorator_list or self.bindings.of(decorator.node).is_generator:
@@ -412,7 +459,7 @@ class Inference:
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return Verdict.NO if isinstance(expr, (ast.Call, ast.Await, ast.Constant)) else Verdict.UNKNOWN
         kind = self.expression_callable_kind(expr, scope)
-        if kind in (CallableKind.COROUTINE_FUNCTION, CallableKind.SYNC_FUNCTION, CallableKind.ASYNC_GENERATOR_FUNCTION):
+        if kind in FUNCTION_KINDS:
             found = self.values(expr, scope) or frozenset()
             # A partial object is callable but is no function: asyncio names it differently.
             return Verdict.YES if not any(isinstance(value, Partial) for value in found) else Verdict.UNKNOWN
@@ -427,14 +474,142 @@ class Inference:
             return Verdict.UNKNOWN
         (value,) = found
         kind = self.callable_kind(value)
-        if kind == CallableKind.ASYNC_GENERATOR_FUNCTION:
+        if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.GENERATOR_FUNCTION):
             return Verdict.YES
         if kind == CallableKind.SYNC_FUNCTION and isinstance(value, Definition):
-            node = value.node
-            assert isinstance(node, ast.FunctionDef)
-            if self.bindings.of(node).is_generator or not _returns_a_value(node):
+            if not _returns_a_value(value.node):
                 return Verdict.YES
+        if isinstance(value, External) and value.name in _NON_AWAITABLE_RESULTS:
+            return Verdict.YES
         return Verdict.UNKNOWN
+
+    # --- protocols: for / async for, with / async with, await ----------------
+
+    def iteration_protocols(self, expr: ast.expr, scope: Scope) -> Protocols:
+        """Which of `for` (SYNC) and `async for` (ASYNC) `expr` supports; COROUTINE for a coroutine."""
+        if isinstance(expr, _LITERAL_ITERABLES) or (
+            isinstance(expr, ast.Constant) and isinstance(expr.value, (str, bytes))
+        ):
+            return frozenset({SYNC})
+        if isinstance(expr, ast.GeneratorExp):
+            return _generator_expression_protocols(expr)
+        if isinstance(expr, ast.Call):
+            kind = self.callee_kind(expr, scope)
+            by_kind = {
+                CallableKind.ASYNC_GENERATOR_FUNCTION: {ASYNC},
+                CallableKind.GENERATOR_FUNCTION: {SYNC},
+                CallableKind.COROUTINE_FUNCTION: {COROUTINE},
+            }
+            if kind in by_kind:
+                return frozenset(by_kind[kind])
+            callee = self.qualified_name(expr.func, scope)
+            if callee is not None and callee.startswith("builtins."):
+                if callee.removeprefix("builtins.") in known_apis.SYNC_ITERABLE_BUILTINS:
+                    return frozenset({SYNC})
+        return self._instance_protocols(
+            expr, scope, known_apis.ITERATION_PROTOCOLS, {SYNC: ("__iter__", "__getitem__"), ASYNC: ("__aiter__",)}
+        )
+
+    def context_protocols(self, expr: ast.expr, scope: Scope) -> Protocols:
+        """Which of `with` (SYNC) and `async with` (ASYNC) `expr` supports; COROUTINE for a coroutine."""
+        if isinstance(expr, ast.Call):
+            kind = self.callee_kind(expr, scope)
+            by_kind = {
+                CallableKind.ASYNC_CONTEXT_FACTORY: {ASYNC},
+                CallableKind.SYNC_CONTEXT_FACTORY: {SYNC},
+                CallableKind.COROUTINE_FUNCTION: {COROUTINE},
+            }
+            if kind in by_kind:
+                return frozenset(by_kind[kind])
+        return self._instance_protocols(
+            expr, scope, known_apis.CONTEXT_MANAGER_PROTOCOLS, {SYNC: ("__enter__",), ASYNC: ("__aenter__",)}
+        )
+
+    def _instance_protocols(
+        self, expr: ast.expr, scope: Scope, table: dict[str, set[str]], methods: dict[str, tuple[str, ...]]
+    ) -> Protocols:
+        found = self.values(expr, scope)
+        if not found or len(found) != 1:
+            return None
+        (value,) = found
+        if not isinstance(value, Instance):
+            return None
+        if isinstance(value.of, External):
+            protocols = table.get(canonical_class(value.of.name))
+            return None if protocols is None else frozenset(protocols)
+        supported = set()
+        for protocol, names in methods.items():
+            verdicts = [self.class_defines(value.of, name) for name in names]
+            if Verdict.YES in verdicts:
+                supported.add(protocol)
+            elif Verdict.UNKNOWN in verdicts:
+                return None
+        return frozenset(supported)
+
+    def class_defines(self, cls: Definition, method: str, depth: int = 0) -> Verdict:
+        """Does the class (or a base) define `method`? Unknown bases and metaclasses give UNKNOWN."""
+        node = cls.node
+        if depth > MAX_DEPTH or method in self.bindings.stored_attributes or not isinstance(node, ast.ClassDef):
+            return Verdict.UNKNOWN
+        if method in self.bindings.of(node).names:
+            return Verdict.YES
+        if node.keywords:
+            return Verdict.UNKNOWN
+        for base in node.bases:
+            found = self.values(base, cls.scope, depth + 1)
+            if found is None or len(found) != 1:
+                return Verdict.UNKNOWN
+            (value,) = found
+            if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef):
+                verdict = self.class_defines(value, method, depth + 1)
+            elif isinstance(value, External) and isinstance(_builtin(value.name), type):
+                verdict = Verdict.YES if hasattr(_builtin(value.name), method) else Verdict.NO
+            else:
+                verdict = Verdict.UNKNOWN
+            if verdict is not Verdict.NO:
+                return verdict
+        return Verdict.NO
+
+    def is_certainly_not_awaitable(self, expr: ast.expr, scope: Scope) -> Verdict:
+        """For ASY304: a literal, a function object, a generator, or what a sync call certainly returns."""
+        if isinstance(expr, _NEVER_AWAITABLE):
+            return Verdict.YES
+        if isinstance(expr, (ast.Name, ast.Attribute)) and self.is_function_object(expr, scope) is Verdict.YES:
+            return Verdict.YES
+        if isinstance(expr, ast.Call):
+            if self.certainly_returns_no_awaitable(expr, scope) is Verdict.YES:
+                return Verdict.YES
+            found = self.values(expr, scope)
+            if found and len(found) == 1:
+                (value,) = found
+                if isinstance(value, Instance) and isinstance(value.of, Definition):
+                    if self.class_defines(value.of, "__await__") is Verdict.NO:
+                        return Verdict.YES
+        return Verdict.UNKNOWN
+
+
+_KNOWN_CLASSES = frozenset(
+    known_apis.CLASSES | set(known_apis.CONTEXT_MANAGER_PROTOCOLS) | set(known_apis.ITERATION_PROTOCOLS)
+)
+_NON_AWAITABLE_RESULTS = frozenset(
+    known_apis.RETURNS_NON_AWAITABLE | {f"builtins.{name}" for name in known_apis.SYNC_ITERABLE_BUILTINS}
+)
+
+
+def _generator_expression_protocols(expr: ast.GeneratorExp) -> Protocols:
+    if any(generator.is_async for generator in expr.generators):
+        return frozenset({ASYNC})
+    # An `await` (or, from 3.11, an async comprehension) inside makes it async; the first iterable does not count.
+    inner: list[ast.AST] = [expr.elt, *expr.generators[0].ifs, *expr.generators[1:]]
+    for root in inner:
+        for node in ast.walk(root):
+            if isinstance(node, ast.Await) or (isinstance(node, ast.comprehension) and node.is_async):
+                return None
+    return frozenset({SYNC})
+
+
+def _builtin(qualified: str) -> object:
+    return getattr(builtins, qualified.removeprefix("builtins."), None)
 
 
 def _union_members(annotation: ast.expr) -> Optional[list[ast.expr]]:

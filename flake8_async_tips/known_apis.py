@@ -8,6 +8,8 @@ class name, so `asyncio.Lock.acquire` is the method of an `asyncio.Lock()`.
 
 from __future__ import annotations
 
+import sys
+
 # Calling these creates a coroutine: discarding it means the body never runs.
 COROUTINE_FUNCTIONS = frozenset(
     {
@@ -244,3 +246,91 @@ CALLS_SYNCHRONOUSLY = {
     "concurrent.futures.Executor.map": ((0,), ()),
     "asyncio.Future.add_done_callback": ((0,), ()),
 }
+
+# --- ASY3xx: which protocols objects support -------------------------------
+SYNC = "sync"
+ASYNC = "async"
+
+# Context managers, by class (or by what a factory returns, through RETURNS_INSTANCE_OF).
+# Some async-only ones define an `__enter__` that only raises "use async with":
+# for the rules they are async-only all the same.
+CONTEXT_MANAGER_PROTOCOLS = {
+    "asyncio.Lock": {ASYNC},
+    "asyncio.Semaphore": {ASYNC},
+    "asyncio.BoundedSemaphore": {ASYNC},
+    "asyncio.Condition": {ASYNC},
+    "asyncio.Timeout": {ASYNC},
+    "asyncio.TaskGroup": {ASYNC},
+    "asyncio.Runner": {SYNC},
+    "contextlib.AsyncExitStack": {ASYNC},
+    "contextlib.ExitStack": {SYNC},
+    "contextlib.suppress": {SYNC},
+    "contextlib.redirect_stdout": {SYNC},
+    "contextlib.redirect_stderr": {SYNC},
+    "contextlib.chdir": {SYNC},
+    "contextlib.nullcontext": {SYNC, ASYNC},
+    "threading.Lock": {SYNC},
+    "threading.RLock": {SYNC},
+    "threading.Semaphore": {SYNC},
+    "threading.BoundedSemaphore": {SYNC},
+    "threading.Condition": {SYNC},
+    "io.TextIOWrapper": {SYNC},
+    "tempfile.TemporaryDirectory": {SYNC},
+    "concurrent.futures.ThreadPoolExecutor": {SYNC},
+    "concurrent.futures.ProcessPoolExecutor": {SYNC},
+    "trio.CancelScope": {SYNC},
+    "trio.Lock": {ASYNC},
+    "trio.NurseryManager": {ASYNC},
+    "anyio.CancelScope": {SYNC},
+    "anyio.Lock": {ASYNC},
+    "anyio.abc.TaskGroup": {ASYNC},
+    "aiofile.AIOFile": {ASYNC},
+    "aiohttp.ClientSession": {ASYNC},
+    "httpx.AsyncClient": {ASYNC},
+}
+
+# Iterables, by class.
+ITERATION_PROTOCOLS = {
+    "io.TextIOWrapper": {SYNC},
+    # `async for` over as_completed() came in 3.13.
+    "asyncio.as_completed()": {SYNC, ASYNC} if sys.version_info >= (3, 13) else {SYNC},
+}
+
+# What calling these builtins returns: a sync iterable, and nothing awaitable.
+SYNC_ITERABLE_BUILTINS = frozenset(
+    {
+        "range", "list", "tuple", "set", "frozenset", "dict", "str", "bytes", "bytearray",
+        "enumerate", "zip", "map", "filter", "reversed", "sorted", "iter",
+    }
+)
+
+# Factories whose result the tables above describe.
+FACTORY_RESULTS = {
+    "builtins.open": "io.TextIOWrapper",
+    # Factory functions in CPython, though they read like classes.
+    "threading.Lock": "threading.Lock",
+    "threading.RLock": "threading.RLock",
+    "asyncio.as_completed": "asyncio.as_completed()",
+    "asyncio.timeout": "asyncio.Timeout",
+    "asyncio.timeout_at": "asyncio.Timeout",
+    "trio.open_nursery": "trio.NurseryManager",
+    "trio.move_on_after": "trio.CancelScope",
+    "trio.move_on_at": "trio.CancelScope",
+    "trio.fail_after": "trio.CancelScope",
+    "trio.fail_at": "trio.CancelScope",
+    "anyio.create_task_group": "anyio.abc.TaskGroup",
+    "anyio.move_on_after": "anyio.CancelScope",
+    "anyio.fail_after": "anyio.CancelScope",
+}
+
+# Builtins that iterate their argument synchronously (ASY307), and those that need an async one.
+SYNC_CONSUMERS = frozenset(
+    {"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any", "all", "enumerate", "zip",
+     "iter", "next", "map", "filter"}
+)
+ASYNC_CONSUMERS = frozenset({"aiter", "anext"})
+
+# Sync functions whose result is certainly not awaitable (ASY304).
+RETURNS_NON_AWAITABLE = frozenset(
+    {"time.sleep", "builtins.print", "builtins.len", "builtins.open", "requests.get", "requests.post", "os.remove"}
+)

@@ -3,10 +3,212 @@
 from __future__ import annotations
 
 import ast
+from typing import Optional
 
-from flake8_async_tips.context import FileContext
+from flake8_async_tips import known_apis
+from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily
-from flake8_async_tips.scopes import ScopeKind
+from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
+from flake8_async_tips.verdict import Verdict
+
+# Longest source text a message quotes.
+MAX_QUOTED = 40
+
+
+def quoted(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
+
+
+class AsyncForOverSyncIterable(AsyncTipsError):
+    """`async for` over a sync-only iterable.
+
+    What it does:
+        Reports `async for` over `range()`, a list/tuple/set/dict/str literal
+        or comprehension, a sync generator, `open()`, or an instance of a class
+        with `__iter__` and no `__aiter__`.
+
+    Why is this bad?
+        `TypeError: 'async for' requires an object with __aiter__ method, got range`.
+
+    Example:
+        async for i in range(12):
+            await tick(i)
+
+    Use instead:
+        for i in range(12):
+            await tick(i)
+    """
+
+    code = "ASY300"
+    message = "'async for' over '{iterable}', which only supports 'for': use 'for'"
+
+
+class ForOverAsyncIterable(AsyncTipsError):
+    """`for` over an async-only iterable, or over a coroutine.
+
+    What it does:
+        Reports a `for` statement or comprehension over an async generator, an
+        instance of a class with `__aiter__` and no `__iter__`, or a coroutine
+        (a missing `await`).
+
+    Why is this bad?
+        `TypeError: 'async_generator' object is not iterable`;
+        `TypeError: 'coroutine' object is not iterable`.
+
+    Example:
+        for row in fetch_rows():
+            ...
+
+    Use instead:
+        async for row in fetch_rows():
+            ...
+    """
+
+    code = "ASY301"
+    message = "'for' over '{iterable}', {what}: {fix}"
+
+
+class WithOnAsyncContextManager(AsyncTipsError):
+    """`with` on an async-only context manager, or on a coroutine.
+
+    What it does:
+        Reports `with` on `asyncio.Lock()`, `asyncio.timeout()`,
+        `asyncio.TaskGroup()`, `AIOFile(...)`, an `@asynccontextmanager`
+        call, an instance of a class with `__aenter__` and no `__enter__`, or
+        a coroutine (a missing `await`).
+
+    Why is this bad?
+        `TypeError: 'Lock' object does not support the context manager
+        protocol` (`AttributeError: __enter__` before 3.11).
+
+    Example:
+        with asyncio.Lock():
+            ...
+
+    Use instead:
+        async with asyncio.Lock():
+            ...
+    """
+
+    code = "ASY302"
+    message = "'{manager}' is {what}: {fix}"
+
+
+class AsyncWithOnSyncContextManager(AsyncTipsError):
+    """`async with` on a sync-only context manager.
+
+    What it does:
+        Reports `async with` on `open()`, `threading.Lock()`, a
+        `@contextmanager` call, trio/anyio cancel scopes, or an instance of a
+        class with `__enter__` and no `__aenter__`.
+
+    Why is this bad?
+        `TypeError: '_io.TextIOWrapper' object does not support the
+        asynchronous context manager protocol` (`AttributeError: __aenter__`
+        before 3.11).
+
+    Example:
+        async with open("data.txt") as f:
+            ...
+
+    Use instead:
+        with open("data.txt") as f:
+            ...
+    """
+
+    code = "ASY303"
+    message = "'{manager}' is a sync context manager: use 'with'"
+
+
+class AwaitOnNonAwaitable(AsyncTipsError):
+    """`await` on something certainly not awaitable.
+
+    What it does:
+        Reports `await` on a constant or literal, on a function that is not
+        called (`await asyncio.sleep`), on a generator or async generator
+        object, on an instance of a class without `__await__`, and on sync
+        calls that certainly return no awaitable (`await time.sleep(1)`, a
+        module function without `return`).
+
+    Why is this bad?
+        `TypeError: object NoneType can't be used in 'await' expression`.
+
+    Example:
+        await time.sleep(1)
+
+    Use instead:
+        await asyncio.sleep(1)
+    """
+
+    code = "ASY304"
+    message = "'{value}' is not awaitable: {fix}"
+
+
+class SyncConsumerOfAsyncIterable(AsyncTipsError):
+    """A sync consumer given an async iterable, or `aiter`/`anext` given a sync one.
+
+    What it does:
+        Reports `list`, `tuple`, `set`, `dict`, `sorted`, `sum`, `min`, `max`,
+        `any`, `all`, `enumerate`, `zip`, `next`, `iter` and `yield from` on an
+        async iterable, and `aiter`/`anext` on a sync iterable.
+
+    Why is this bad?
+        `TypeError: 'async_generator' object is not iterable`;
+        `TypeError: 'list' object is not an async iterable`.
+
+    Example:
+        rows = list(fetch_rows())
+
+    Use instead:
+        rows = [row async for row in fetch_rows()]
+    """
+
+    code = "ASY307"
+    message = "'{consumer}' {problem}"
+
+
+class ProtocolMethodOnWrongSide(AsyncTipsError):
+    """A protocol method defined on the wrong side of async.
+
+    What it does:
+        Reports `async def __enter__/__exit__/__iter__/__next__/__await__/__init__`,
+        an `async def __aiter__` without `yield` (a coroutine, not an async
+        iterator), and a plain `def __aenter__/__aexit__/__anext__` that
+        certainly returns no awaitable. An `async def __aiter__` with `yield`
+        and a plain `def __anext__` returning a coroutine are fine.
+
+    Why is this bad?
+        `TypeError: __init__() should return None, not 'coroutine'`;
+        `'async with' received an object from __aenter__ that does not
+        implement __await__`.
+
+    Example:
+        class Session:
+            async def __enter__(self):
+                return self
+
+    Use instead:
+        class Session:
+            async def __aenter__(self):
+                return self
+    """
+
+    code = "ASY308"
+    message = "'{method}' {problem}"
+
+
+# Called synchronously by the protocol: an `async def` makes them return a coroutine.
+SYNC_PROTOCOL_METHODS = {
+    "__enter__": "use 'async def __aenter__' for 'async with'",
+    "__exit__": "use 'async def __aexit__' for 'async with'",
+    "__iter__": "use '__aiter__' for 'async for'",
+    "__next__": "use 'async def __anext__' for 'async for'",
+    "__await__": "'__await__' must be a plain 'def' returning an iterator",
+    "__init__": "'__init__' cannot be async: use an async factory (classmethod) instead",
+}
+# Must return an awaitable.
+ASYNC_PROTOCOL_METHODS = ("__aenter__", "__aexit__", "__anext__")
 
 
 class YieldFromInAsync(AsyncTipsError):
@@ -62,18 +264,108 @@ class ReturnValueInAsyncGenerator(AsyncTipsError):
 
 
 class ConstructMismatchRules(RuleFamily):
-    """ASY305, ASY306."""
+    """ASY300-ASY308."""
 
-    error_classes = (YieldFromInAsync, ReturnValueInAsyncGenerator)
+    error_classes = (
+        AsyncForOverSyncIterable,
+        ForOverAsyncIterable,
+        WithOnAsyncContextManager,
+        AsyncWithOnSyncContextManager,
+        AwaitOnNonAwaitable,
+        YieldFromInAsync,
+        ReturnValueInAsyncGenerator,
+        SyncConsumerOfAsyncIterable,
+        ProtocolMethodOnWrongSide,
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.async_generators: set[int] = set()
         self.returns_with_value: list[tuple[ast.AsyncFunctionDef, ast.Return]] = []
 
-    @classmethod
-    def applies_to(cls, context: FileContext) -> bool:
-        return context.mentions_async
+    @property
+    def inference(self) -> Inference:
+        return self.context.inference
+
+    def _compiles_here(self) -> bool:
+        """Async constructs are legal here; where they are not, ASY2xx's finding wins."""
+        function = self.scope.enclosing_function()
+        if function is not None:
+            return function.kind is ScopeKind.ASYNC_FUNCTION
+        outermost = self.scope
+        while outermost.kind in COMPREHENSION_LIKE and outermost.parent is not None:
+            outermost = outermost.parent
+        return outermost.kind is ScopeKind.MODULE and self.config.allow_top_level_await
+
+    # --- ASY300 / ASY301: for and async for ----------------------------------
+
+    def visit_AsyncFor(self, node: ast.AsyncFor) -> None:
+        if self._compiles_here() and self.inference.iteration_protocols(node.iter, self.scope) == {SYNC}:
+            self.report(AsyncForOverSyncIterable, node, iterable=quoted(node.iter))
+
+    def visit_For(self, node: ast.For) -> None:
+        self._check_sync_iteration(node, node.iter, self.scope)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        # The first iterable is evaluated in the enclosing scope.
+        first = self.scope.node.generators[0] is node  # type: ignore[attr-defined]
+        scope = self.scope.parent if first and self.scope.parent is not None else self.scope
+        if node.is_async:
+            # An async generator expression is legal anywhere.
+            legal = self._compiles_here() or self.scope.kind is ScopeKind.GENERATOR_EXPRESSION
+            if legal and self.inference.iteration_protocols(node.iter, scope) == {SYNC}:
+                self.report(AsyncForOverSyncIterable, node.iter, iterable=quoted(node.iter))
+        else:
+            self._check_sync_iteration(node.iter, node.iter, scope)
+
+    def _check_sync_iteration(self, where: ast.AST, iterable: ast.expr, scope: Scope) -> None:
+        protocols = self.inference.iteration_protocols(iterable, scope)
+        if protocols == {ASYNC}:
+            what, fix = "an async iterable", "use 'async for'"
+        elif protocols == {COROUTINE}:
+            what, fix = "a coroutine", f"add 'await': for ... in await {quoted(iterable)}"
+        else:
+            return
+        self.report(ForOverAsyncIterable, where, iterable=quoted(iterable), what=what, fix=fix)
+
+    # --- ASY302 / ASY303: with and async with --------------------------------
+
+    def visit_With(self, node: ast.With) -> None:
+        for item in node.items:
+            protocols = self.inference.context_protocols(item.context_expr, self.scope)
+            if protocols == {ASYNC}:
+                what, fix = "an async context manager", "use 'async with'"
+            elif protocols == {COROUTINE}:
+                what, fix = "a coroutine", "'await' it first, or use 'async with' if it returns a context manager"
+            else:
+                continue
+            manager = quoted(item.context_expr)
+            self.report(WithOnAsyncContextManager, item.context_expr, manager=manager, what=what, fix=fix)
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        if not self._compiles_here():
+            return
+        for item in node.items:
+            if self.inference.context_protocols(item.context_expr, self.scope) == {SYNC}:
+                self.report(AsyncWithOnSyncContextManager, item.context_expr, manager=quoted(item.context_expr))
+
+    # --- ASY304 --------------------------------------------------------------
+
+    def visit_Await(self, node: ast.Await) -> None:
+        if self._compiles_here() and self.inference.is_certainly_not_awaitable(node.value, self.scope) is Verdict.YES:
+            self.report(AwaitOnNonAwaitable, node, value=quoted(node.value), fix=self._awaitable_fix(node.value))
+
+    def _awaitable_fix(self, value: ast.expr) -> str:
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return f"call it: 'await {quoted(value)}(...)'"
+        if isinstance(value, ast.Call):
+            callee = self.inference.qualified_name(value.func, self.scope)
+            if callee == "time.sleep":
+                return "use 'await asyncio.sleep(...)' (or trio.sleep / anyio.sleep)"
+            return "drop 'await' (it is a sync call), or call an async function"
+        return "drop 'await'"
+
+    # --- ASY305-ASY307: yields and consumers ---------------------------------
 
     def visit_Yield(self, node: ast.Yield) -> None:
         if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
@@ -83,6 +375,64 @@ class ConstructMismatchRules(RuleFamily):
         if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
             self.async_generators.add(id(self.scope.node))
             self.report(YieldFromInAsync, node, function=self.scope.name)
+        elif self.inference.iteration_protocols(node.value, self.scope) == {ASYNC}:
+            problem = (
+                f"delegates to '{quoted(node.value)}', an async iterable: "
+                "make the generator async and use 'async for'"
+            )
+            self.report(SyncConsumerOfAsyncIterable, node, consumer="yield from", problem=problem)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not node.args or not isinstance(node.func, ast.Name):
+            return
+        consumer = self._builtin_consumer(node.func)
+        if consumer is None:
+            return
+        argument = node.args[0]
+        if isinstance(argument, ast.Starred):
+            return
+        protocols = self.inference.iteration_protocols(argument, self.scope)
+        if consumer in known_apis.SYNC_CONSUMERS and protocols == {ASYNC}:
+            problem = (
+                f"iterates '{quoted(argument)}' synchronously, but it is an async iterable: "
+                f"collect it with an async comprehension, e.g. [x async for x in {quoted(argument)}]"
+            )
+        elif consumer in known_apis.ASYNC_CONSUMERS and protocols == {SYNC}:
+            plain = "iter" if consumer == "aiter" else "next"
+            problem = f"needs an async iterable, but '{quoted(argument)}' is a sync one: use '{plain}()'"
+        else:
+            return
+        self.report(SyncConsumerOfAsyncIterable, node, consumer=f"{consumer}()", problem=problem)
+
+    def _builtin_consumer(self, func: ast.Name) -> Optional[str]:
+        if func.id not in known_apis.SYNC_CONSUMERS and func.id not in known_apis.ASYNC_CONSUMERS:
+            return None
+        if self.inference.qualified_name(func, self.scope) != f"builtins.{func.id}":
+            return None  # shadowed
+        return func.id
+
+    # --- ASY308 --------------------------------------------------------------
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        if self.scope.kind is not ScopeKind.CLASS:
+            return
+        if node.name in SYNC_PROTOCOL_METHODS:
+            fix = SYNC_PROTOCOL_METHODS[node.name]
+            problem = f"is called synchronously by its protocol, so 'async def' breaks it: {fix}"
+            self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
+        elif node.name == "__aiter__" and not self.context.bindings.of(node).is_generator:
+            problem = (
+                "must return an async iterator, but 'async def' without 'yield' returns a coroutine: "
+                "make it a plain 'def' returning self (with '__anext__'), or an async generator"
+            )
+            self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if self.scope.kind is not ScopeKind.CLASS or node.name not in ASYNC_PROTOCOL_METHODS or node.decorator_list:
+            return
+        if not self.context.bindings.of(node).is_generator and _returns_nothing_awaitable(node):
+            problem = "must return an awaitable, but this plain 'def' returns none: make it 'async def'"
+            self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # A local annotation is never evaluated, yet CPython's symbol table still
@@ -99,6 +449,18 @@ class ConstructMismatchRules(RuleFamily):
         for function, node in self.returns_with_value:
             if id(function) in self.async_generators:
                 self.report(ReturnValueInAsyncGenerator, node, function=function.name)
+
+
+def _returns_nothing_awaitable(function: ast.FunctionDef) -> bool:
+    """Every `return` returns nothing or a constant (and falling off the end returns None)."""
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Return) and node.value is not None and not isinstance(node.value, ast.Constant):
+            return False
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            pending.extend(ast.iter_child_nodes(node))
+    return True
 
 
 def _contains_own_yield(expr: ast.expr) -> bool:
