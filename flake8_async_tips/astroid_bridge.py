@@ -66,14 +66,51 @@ class AstroidBridge:
         self.answers[qualified_name] = answer
         return answer
 
-    def _kind_of(self, qualified_name: str) -> Optional[str]:
+    def class_defines(self, qualified_name: str, method: str) -> Optional[bool]:
+        """Does the class named `qualified_name` (or an ancestor) define `method`? None when unknown."""
+        key = f"{qualified_name}::{method}"
+        if key in self.answers:
+            answer = self.answers[key]
+            return None if answer is None else answer == "yes"
+        if self.lookups >= MAX_LOOKUPS_PER_FILE or self.seconds >= MAX_SECONDS_PER_FILE:
+            return None
+        self.lookups += 1
+        started = time.perf_counter()
+        try:
+            defined = self._class_defines(qualified_name, method)
+        except Exception:  # noqa: BLE001 - any astroid failure is an unknown answer
+            LOG.debug("astroid could not answer for %s.%s", qualified_name, method, exc_info=True)
+            defined = None
+        finally:
+            self.seconds += time.perf_counter() - started
+        self.answers[key] = None if defined is None else ("yes" if defined else "no")
+        return defined
+
+    def _class_defines(self, qualified_name: str, method: str) -> Optional[bool]:
+        from astroid import nodes
+
+        cls = self._resolve(qualified_name)
+        if not isinstance(cls, nodes.ClassDef) or cls.keywords:
+            return None
+        if not _ancestors_are_known(cls):
+            return None
+        try:
+            cls.getattr(method)
+        except Exception:  # noqa: BLE001 - AttributeInferenceError: not defined anywhere in the MRO
+            return False
+        return True
+
+    def _resolve(self, qualified_name: str):  # type: ignore[no-untyped-def]
         parts = qualified_name.split(".")
         for split in range(len(parts), 0, -1):
             module = self._module(".".join(parts[:split]))
             if module is not None:
-                node = self._walk_attributes(module, parts[split:], MAX_REEXPORT_DEPTH)
-                return None if node is None else _kind_of_node(node)
+                return self._walk_attributes(module, parts[split:], MAX_REEXPORT_DEPTH)
         return None
+
+    def _kind_of(self, qualified_name: str) -> Optional[str]:
+        node = self._resolve(qualified_name)
+        return None if node is None else _kind_of_node(node)
 
     def _module(self, dotted: str):  # type: ignore[no-untyped-def]
         from astroid.manager import AstroidManager
@@ -145,6 +182,24 @@ class AstroidBridge:
             real = node.real_name(name)
             return self._module(real)
         return None
+
+
+def _ancestors_are_known(cls, depth: int = MAX_REEXPORT_DEPTH) -> bool:  # type: ignore[no-untyped-def]
+    """Every base class infers to exactly one class, all the way up."""
+    from astroid import nodes
+
+    if depth <= 0:
+        return False
+    for base in cls.bases:
+        try:
+            inferred = [value for value in base.infer() if value is not None]
+        except Exception:  # noqa: BLE001
+            return False
+        if len(inferred) != 1 or not isinstance(inferred[0], nodes.ClassDef):
+            return False
+        if not _ancestors_are_known(inferred[0], depth - 1):
+            return False
+    return True
 
 
 def _class_member(cls, name: str):  # type: ignore[no-untyped-def]

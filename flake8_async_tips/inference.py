@@ -536,15 +536,24 @@ class Inference:
             return None
         if isinstance(value.of, External):
             protocols = table.get(canonical_class(value.of.name))
-            return None if protocols is None else frozenset(protocols)
+            if protocols is not None:
+                return frozenset(protocols)
         supported = set()
         for protocol, names in methods.items():
-            verdicts = [self.class_defines(value.of, name) for name in names]
+            verdicts = [self._instance_defines(value.of, name) for name in names]
             if Verdict.YES in verdicts:
                 supported.add(protocol)
             elif Verdict.UNKNOWN in verdicts:
                 return None
         return frozenset(supported)
+
+    def _instance_defines(self, cls: Union[Definition, External], method: str) -> Verdict:
+        if isinstance(cls, Definition):
+            return self.class_defines(cls, method)
+        if cls.name.startswith("builtins."):
+            return Verdict.YES if hasattr(_builtin(cls.name), method) else Verdict.NO
+        defined = self.bridge.class_defines(cls.name, method)
+        return Verdict.UNKNOWN if defined is None else (Verdict.YES if defined else Verdict.NO)
 
     def class_defines(self, cls: Definition, method: str, depth: int = 0) -> Verdict:
         """Does the class (or a base) define `method`? Unknown bases and metaclasses give UNKNOWN."""
