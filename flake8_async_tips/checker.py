@@ -56,7 +56,9 @@ class AsyncTipsChecker:
             rules = family(self.context.config, self.context)
             rules.check()
         except Exception as exc:  # noqa: BLE001 - see above
-            LOG.warning("flake8-async-tips: %s failed on %s", family.__name__, self.context.filename, exc_info=True)
+            # One line by default; the traceback with flake8 -vv, for a bug report.
+            LOG.warning("flake8-async-tips: %s failed on %s: %r", family.__name__, self.context.filename, exc)
+            LOG.debug("flake8-async-tips: %s traceback", family.__name__, exc_info=True)
             yield (
                 1,
                 0,

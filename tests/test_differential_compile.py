@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 import warnings
 from dataclasses import dataclass
 from typing import Optional
