@@ -1,6 +1,7 @@
 """Each mistake flake8-async-tips catches, once. Run: flake8 --select ASY1,ASY2,ASY3 examples/"""
 
 import asyncio
+import time
 
 
 async def fetch(url):
@@ -49,6 +50,24 @@ async def main(urls):
     if fetch("/ready"):  # ASY108: a coroutine is always true
         pass
     await asyncio.gather(fetch)  # ASY109: pass fetch("/"), not the function
+
+
+async def constructs(lock: asyncio.Lock):
+    async for i in range(12):  # ASY300: use 'for'
+        print(i)
+    for tick in ticks(3):  # ASY301: use 'async for'
+        print(tick)
+    with lock:  # ASY302: use 'async with'
+        pass
+    async with open("data.txt"):  # ASY303: use 'with'
+        pass
+    await time.sleep(1)  # ASY304: use asyncio.sleep
+    print(list(ticks(3)))  # ASY307: [t async for t in ticks(3)]
+
+
+class Session:
+    async def __enter__(self):  # ASY308: use __aenter__
+        return self
 
 
 def old_style():
