@@ -1,11 +1,11 @@
-"""Across modules: what a qualified name defines, read with astroid, never imported.
+"""Installed libraries: what a qualified name defines, read with astroid, never imported.
 
-The local pass hands over names it cannot answer (`app.db.fetch`,
-`aiohttp.ClientSession.get`). Project modules are found from the linted
-file's layout and built from their source; installed libraries through
-astroid's module search, which builds C extensions as empty stubs rather
-than loading them. Every astroid failure is an unknown answer, and each
-file gets a bounded number of look-ups and a bounded time.
+The local engine reads the linted file's own project (it is cheaper than
+astroid and follows the same rules); names from installed third-party
+libraries that the built-in table does not know (`aiohttp.ClientSession.close`)
+come here. astroid's module search builds C extensions as empty stubs rather
+than loading them. Every astroid failure is an unknown answer, and each file
+gets a bounded number of look-ups and a bounded time.
 """
 
 from __future__ import annotations
@@ -23,12 +23,6 @@ MAX_LOOKUPS_PER_FILE = 200
 MAX_SECONDS_PER_FILE = 3.0
 # Chains of re-exports (`from .db import fetch` in __init__.py) followed at most this deep.
 MAX_REEXPORT_DEPTH = 6
-
-
-# Modules this process built from some project's files, by name. astroid caches
-# modules by name alone: such a name must not answer for another file whose own
-# project has no such module.
-_PROJECT_MODULE_NAMES: set[str] = set()
 
 
 class Definition:
@@ -116,16 +110,9 @@ class AstroidBridge:
         from astroid.manager import AstroidManager
 
         manager = AstroidManager()
-        project_file = self.layout.find_module_file(dotted)
+        if self.layout.find_module_file(dotted.partition(".")[0]) is not None:
+            return None  # the project's own modules are read by the local engine, not here
         try:
-            if project_file is not None:
-                module = manager.ast_from_file(project_file, dotted, fallback=False, source=True)
-                if module.file != project_file:
-                    return None  # the name is another project's module, cached first
-                _PROJECT_MODULE_NAMES.add(dotted)
-                return module
-            if dotted in _PROJECT_MODULE_NAMES:
-                return None
             return manager.ast_from_module_name(dotted)
         except Exception:  # noqa: BLE001 - not a module (or not one astroid can build)
             return None

@@ -12,6 +12,8 @@ from flake8_async_tips import __version__
 from flake8_async_tips import options as plugin_options
 from flake8_async_tips.context import FileContext
 from flake8_async_tips.rules import FAMILIES
+from flake8_async_tips.rules.base import RuleFamily
+from flake8_async_tips.scopes import walk_together
 
 LOG = logging.getLogger("flake8_async_tips")
 
@@ -43,29 +45,33 @@ class AsyncTipsChecker:
             option_manager.parser.error(str(error))
 
     def run(self) -> Iterator[Result]:
+        # All families share one walk of the tree. One family's bug must not
+        # abort the user's whole lint run: what it found before failing is
+        # kept, the failure is reported as ASY000, and the others go on.
+        families: list[RuleFamily] = []
+        failures: dict[Any, Exception] = {}
         for family in FAMILIES:
-            yield from self._run_family(family)
-
-    def _run_family(self, family: Any) -> Iterator[Result]:
-        # One family's bug must not abort the user's whole lint run: what it
-        # found before failing is kept, and the failure is reported as ASY000.
-        rules = None
-        try:
-            if not family.applies_to(self.context):
-                return
-            rules = family(self.context.config, self.context)
-            rules.check()
-        except Exception as exc:  # noqa: BLE001 - see above
-            # One line by default; the traceback with flake8 -vv, for a bug report.
-            LOG.warning("flake8-async-tips: %s failed on %s: %r", family.__name__, self.context.filename, exc)
-            LOG.debug("flake8-async-tips: %s traceback", family.__name__, exc_info=True)
-            yield (
-                1,
-                0,
-                f"{INTERNAL_ERROR_CODE} flake8-async-tips internal error in {family.__name__}: "
-                f"{type(exc).__name__}: {exc} (please report it; other checks still ran)",
-                type(self),
-            )
-        if rules is not None:
+            try:
+                if family.applies_to(self.context):
+                    families.append(family(self.context.config, self.context))
+            except Exception as error:  # noqa: BLE001 - see above
+                failures[family] = error
+        if families:
+            failures.update(walk_together(self.context.tree, families))  # type: ignore[arg-type]
+        for rules in families:
             for error in rules.errors:
                 yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)
+        for failed, error in failures.items():
+            yield self._internal_error(failed if isinstance(failed, type) else type(failed), error)
+
+    def _internal_error(self, family: type, exc: Exception) -> Result:
+        # One line by default; the traceback with flake8 -vv, for a bug report.
+        LOG.warning("flake8-async-tips: %s failed on %s: %r", family.__name__, self.context.filename, exc)
+        LOG.debug("flake8-async-tips: %s traceback", family.__name__, exc_info=exc)
+        return (
+            1,
+            0,
+            f"{INTERNAL_ERROR_CODE} flake8-async-tips internal error in {family.__name__}: "
+            f"{type(exc).__name__}: {exc} (please report it; other checks still ran)",
+            type(self),
+        )

@@ -27,11 +27,6 @@ class FileContext:
         return "".join(self.lines)
 
     @cached_property
-    def mentions_async(self) -> bool:
-        """False when no async construct can possibly be in the file: most rules then have nothing to do."""
-        return "async" in self.source or "await" in self.source
-
-    @cached_property
     def bindings(self) -> BindingIndex:
         """Which names each scope binds, built on the first question a rule asks."""
         from flake8_async_tips.bindings import BindingIndex

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional, Union
 
@@ -18,8 +20,8 @@ from flake8_async_tips import known_apis
 from flake8_async_tips.astroid_bridge import AstroidBridge
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
-from flake8_async_tips.project import ProjectLayout
-from flake8_async_tips.scopes import Scope
+from flake8_async_tips.project import ProjectLayout, layout_of
+from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 # Chains of aliases, attributes and bases longer than this are not followed.
@@ -31,10 +33,12 @@ TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod"})
 
 @dataclass(frozen=True)
 class Definition:
-    """A def, async def or class of the linted module."""
+    """A def, async def or class of the linted module or of another module of its project."""
 
     node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
     scope: Scope
+    # The Inference of the module that defines it: questions about it are asked there.
+    module: "Inference"
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,7 @@ class Inference:
         self.layout = layout
         self.declared_coroutine_functions = declared_coroutine_functions
         self._bridge: Optional[AstroidBridge] = None
+        self.root_scope = Scope(ScopeKind.MODULE, bindings.module, None)
 
     @property
     def bridge(self) -> AstroidBridge:
@@ -150,7 +155,60 @@ class Inference:
         return self._bridge
 
     def _external_kind(self, name: str) -> Optional[str]:
+        """Installed libraries, through astroid. The standard library's async APIs are in the table,
+        and the project's own modules are read by `_project_values`."""
+        top = name.partition(".")[0]
+        if top in sys.stdlib_module_names or self.layout.find_module_file(top) is not None:
+            return None
         return self.bridge.kind_of(name)
+
+    # --- other modules of the project ----------------------------------------
+
+    def _project_values(self, name: str, depth: int) -> Values:
+        """`shop.db.fetch_order` -> the definition in shop/db.py, read with this same engine."""
+        if depth > MAX_DEPTH:
+            return None
+        parts = name.split(".")
+        for split in range(len(parts), 0, -1):
+            module = project_module(self.layout, ".".join(parts[:split]), self.declared_coroutine_functions)
+            if module is None:
+                continue
+            if split == len(parts):
+                return frozenset({External(name)})  # the module itself
+            values = module._name_values(parts[split], module.root_scope, depth + 1)
+            for attribute in parts[split + 1:]:
+                if values is None or len(values) != 1:
+                    return None
+                (value,) = values
+                values = module._member_values(value, attribute, depth + 1)
+            return values
+        return None
+
+    def _project_resolution(self, value: External, depth: int) -> Values:
+        """What a project name finally refers to, following re-exports; None if not the project's."""
+        found: Values = frozenset({value})
+        for _ in range(MAX_DEPTH):
+            if found is None or len(found) != 1:
+                return found
+            (current,) = found
+            if not isinstance(current, External) or "." not in current.name:
+                return found
+            following = self._project_values(current.name, depth + 1)
+            if following is None:
+                return None if current is value else found
+            if following == found:
+                return found
+            found = following
+        return None
+
+    def _resolved(self, value: Value, depth: int = 0) -> Value:
+        """An External that names one definition of the project, replaced by that definition."""
+        if isinstance(value, External):
+            found = self._project_resolution(value, depth + 1)
+            if found is not None and len(found) == 1:
+                (resolved,) = found
+                return resolved
+        return value
 
     # --- what an expression refers to ---------------------------------------
 
@@ -202,7 +260,7 @@ class Inference:
     def _binding_values(self, binding: Binding, depth: int) -> Values:
         node = binding.node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            return frozenset({Definition(node, binding.scope)})
+            return frozenset({Definition(node, binding.scope, self)})
         if binding.imported is not None:
             imported: Optional[str] = binding.imported
             if binding.imported.startswith("."):
@@ -280,7 +338,7 @@ class Inference:
 
     def _class_definition(self, node: ast.ClassDef) -> Optional[Definition]:
         scope = self.bindings.class_scope.get(id(node))
-        return None if scope is None else Definition(node, scope)
+        return None if scope is None else Definition(node, scope, self)
 
     def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
         bases = self.values(expr.value, scope, depth + 1)
@@ -298,11 +356,14 @@ class Inference:
         if isinstance(base, External):
             return frozenset({External(f"{base.name}.{attribute}")})
         if isinstance(base, Instance) and isinstance(base.of, External):
-            return frozenset({External(member_name(base.of.name, attribute))})
+            resolved = self._resolved(base.of, depth + 1)
+            if resolved is base.of:
+                return frozenset({External(member_name(base.of.name, attribute))})
+            return self._member_values(Instance(resolved), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
-            return self._class_attribute(base.of, attribute, depth)
+            return base.of.module._class_attribute(base.of, attribute, depth)
         if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
-            return self._class_attribute(base, attribute, depth)
+            return base.module._class_attribute(base, attribute, depth)
         return None
 
     def _class_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
@@ -327,8 +388,9 @@ class Inference:
             if base_values is None or len(base_values) != 1:
                 return None
             (base_value,) = base_values
+            base_value = self._resolved(base_value, depth + 1)
             if isinstance(base_value, Definition) and isinstance(base_value.node, ast.ClassDef):
-                found = self._class_attribute(base_value, attribute, depth + 1)
+                found = base_value.module._class_attribute(base_value, attribute, depth + 1)
                 if found is not None:
                     return found
             elif not (isinstance(base_value, External) and base_value.name in ("object", "builtins.object")):
@@ -340,6 +402,7 @@ class Inference:
         if callees is None or len(callees) != 1:
             return None
         (callee,) = callees
+        callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
             return frozenset({Instance(callee)})
         if isinstance(callee, External):
@@ -378,6 +441,11 @@ class Inference:
         if isinstance(value, External):
             if value.name in known_apis.COROUTINE_FUNCTIONS or value.name in self.declared_coroutine_functions:
                 return CallableKind.COROUTINE_FUNCTION
+            found = self._project_resolution(value, depth + 1)
+            if found is not None and found != {value}:
+                # Conditional definitions: every one must agree.
+                kinds = {self.callable_kind(resolved, depth + 1) for resolved in found}
+                return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
             if canonical_class(value.name) in known_apis.CLASSES:
                 return CallableKind.CLASS
             if value.name.startswith("builtins."):
@@ -386,6 +454,8 @@ class Inference:
                 return CallableKind.CLASS if isinstance(builtin, type) else CallableKind.SYNC_FUNCTION
             return _EXTERNAL_TO_CALLABLE.get(self._external_kind(value.name) or "", CallableKind.UNKNOWN)
         if isinstance(value, Definition):
+            if value.module is not self:
+                return value.module.callable_kind(value, depth + 1)
             node = value.node
             if isinstance(node, ast.ClassDef):
                 return CallableKind.CLASS if not node.keywords else CallableKind.UNKNOWN
@@ -548,8 +618,9 @@ class Inference:
         return frozenset(supported)
 
     def _instance_defines(self, cls: Union[Definition, External], method: str) -> Verdict:
-        if isinstance(cls, Definition):
-            return self.class_defines(cls, method)
+        resolved = self._resolved(cls)
+        if isinstance(resolved, Definition):
+            return resolved.module.class_defines(resolved, method)
         if cls.name.startswith("builtins."):
             return Verdict.YES if hasattr(_builtin(cls.name), method) else Verdict.NO
         defined = self.bridge.class_defines(cls.name, method)
@@ -557,6 +628,8 @@ class Inference:
 
     def class_defines(self, cls: Definition, method: str, depth: int = 0) -> Verdict:
         """Does the class (or a base) define `method`? Unknown bases and metaclasses give UNKNOWN."""
+        if cls.module is not self:
+            return cls.module.class_defines(cls, method, depth + 1)
         node = cls.node
         if depth > MAX_DEPTH or method in self.bindings.stored_attributes or not isinstance(node, ast.ClassDef):
             return Verdict.UNKNOWN
@@ -569,8 +642,9 @@ class Inference:
             if found is None or len(found) != 1:
                 return Verdict.UNKNOWN
             (value,) = found
+            value = self._resolved(value, depth + 1)
             if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef):
-                verdict = self.class_defines(value, method, depth + 1)
+                verdict = value.module.class_defines(value, method, depth + 1)
             elif isinstance(value, External) and isinstance(_builtin(value.name), type):
                 verdict = Verdict.YES if hasattr(_builtin(value.name), method) else Verdict.NO
             else:
@@ -695,3 +769,31 @@ def _returned_local_functions(
             return None
         returned.append(nested[node.value.id])
     return returned
+
+
+# Other modules of linted projects, read once per process (flake8 lints a
+# project's files in a few long-lived processes) and kept while recently used.
+MAX_CACHED_MODULES = 2048
+_PROJECT_MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Inference]] = OrderedDict()
+
+
+def project_module(layout: ProjectLayout, dotted: str, declared: frozenset[str]) -> Optional[Inference]:
+    """The Inference of a module of the linted file's project, or None if the project has no such module."""
+    path = layout.find_module_file(dotted)
+    if path is None:
+        return None
+    key = (path, declared)
+    if key in _PROJECT_MODULES:
+        _PROJECT_MODULES.move_to_end(key)
+        return _PROJECT_MODULES[key]
+    module: Optional[Inference] = None
+    try:
+        with open(path, "rb") as file:
+            tree = ast.parse(file.read(), path)
+        module = Inference(BindingIndex.build(tree), layout_of(path), declared)
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+        module = None  # unreadable or not valid Python: nothing is known of it
+    _PROJECT_MODULES[key] = module
+    if len(_PROJECT_MODULES) > MAX_CACHED_MODULES:
+        _PROJECT_MODULES.popitem(last=False)
+    return module

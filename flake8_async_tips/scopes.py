@@ -47,6 +47,18 @@ FUNCTION_LIKE = frozenset({ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION, ScopeKi
 COMPREHENSION_LIKE = frozenset({ScopeKind.COMPREHENSION, ScopeKind.GENERATOR_EXPRESSION})
 
 _COMPREHENSION_NODES = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+# Nodes whose children are not all evaluated in the node's own scope.
+_SCOPE_MAKERS = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    *_COMPREHENSION_NODES,
+    ast.comprehension,
+    ast.AnnAssign,
+)
+# The same for nodes of newer Pythons, by name (3.12+).
+_SPECIAL_NAMES = frozenset({"TypeAlias", "TypeVar", "ParamSpec", "TypeVarTuple"})
 
 
 @dataclass(eq=False)
@@ -122,13 +134,14 @@ def has_future_annotations(tree: ast.AST) -> bool:
 
 
 class ScopedVisitor(Visitor[Any]):
-    """Walks a tree once, tracking the scope that evaluates each node.
+    """A rule set run over the tree with the scope that evaluates each node known.
 
     Unlike `ast.NodeVisitor`, a hook `visit_<NodeType>(node)` only inspects
     its node; the walk itself descends (iteratively) into every child, so a
     hook never calls `generic_visit`. After the walk, `finish()` runs once
     for rules that need the whole file (an async def's `return` may come
-    before the `yield` that makes it a generator).
+    before the `yield` that makes it a generator). Several visitors share
+    one walk through `walk_together`.
 
     Annotations that CPython never evaluates are not visited: under
     `from __future__ import annotations`, on 3.14+, and local variable
@@ -142,22 +155,11 @@ class ScopedVisitor(Visitor[Any]):
         self.context = context
         self.scope: Scope = Scope(ScopeKind.MODULE, ast.Module(body=[], type_ignores=[]), None)
         self.root_scope = self.scope
-        self.evaluates_annotations = not ANNOTATIONS_ARE_LAZY
 
     def run(self, tree: ast.AST) -> None:
-        self.evaluates_annotations = not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree)
-        self.scope = self.root_scope = Scope(ScopeKind.MODULE, tree, None)
-        stack: list[tuple[ast.AST, Scope]] = [(tree, self.scope)]
-        while stack:
-            node, scope = stack.pop()
-            self.scope = scope
-            hook = getattr(self, "visit_" + node.__class__.__name__, None)
-            if hook is not None:
-                hook(node)
-            children = list(self._children(node, scope))
-            children.reverse()
-            stack.extend(children)
-        self.finish()
+        failures = walk_together(tree, [self])
+        if failures:
+            raise failures[self]
 
     def finish(self) -> None:
         """Called once after the walk; rules that need the whole file override it."""
@@ -166,12 +168,88 @@ class ScopedVisitor(Visitor[Any]):
     def visit(self, node: ast.AST) -> None:
         self.run(node)
 
+
+# Fields that never hold a node worth visiting: expression contexts and operators.
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIPPED_FIELDS)
+    return fields
+
+
+def walk_together(tree: ast.AST, visitors: list[ScopedVisitor]) -> dict[ScopedVisitor, Exception]:
+    """One iterative walk of `tree` for all `visitors`; each visitor's hooks see its own `self.scope`.
+
+    A visitor whose hook (or `finish`) raises is dropped from the rest of
+    the walk; the others go on. Returns the exception of each dropped one.
+    """
+    walk = _ScopeWalk(not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree))
+    root = Scope(ScopeKind.MODULE, tree, None)
+    for visitor in visitors:
+        visitor.scope = visitor.root_scope = root
+    failures: dict[ScopedVisitor, Exception] = {}
+    dispatch: dict[type, list[tuple[ScopedVisitor, Any]]] = {}
+    stack: list[tuple[ast.AST, Scope]] = [(tree, root)]
+    while stack:
+        node, scope = stack.pop()
+        cls = node.__class__
+        hooks = dispatch.get(cls)
+        if hooks is None:
+            name = "visit_" + cls.__name__
+            hooks = dispatch[cls] = [
+                (visitor, hook) for visitor in visitors if (hook := getattr(visitor, name, None)) is not None
+            ]
+        for visitor, hook in hooks:
+            if visitor in failures:
+                continue
+            visitor.scope = scope
+            try:
+                hook(node)
+            except Exception as error:  # noqa: BLE001 - reported by the caller; the others go on
+                failures[visitor] = error
+        children = walk.children(node, scope)
+        children.reverse()
+        stack.extend(children)
+    for visitor in visitors:
+        if visitor not in failures:
+            visitor.scope = root
+            try:
+                visitor.finish()
+            except Exception as error:  # noqa: BLE001
+                failures[visitor] = error
+    return failures
+
+
+class _ScopeWalk:
+    """Which children a node has, and the scope that evaluates each."""
+
+    def __init__(self, evaluates_annotations: bool) -> None:
+        self.evaluates_annotations = evaluates_annotations
+
+    def children(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        if isinstance(node, _SCOPE_MAKERS) or node.__class__.__name__ in _SPECIAL_NAMES:
+            return list(self._special_children(node, scope))
+        found: list[tuple[ast.AST, Scope]] = []
+        for name in _child_fields(node.__class__):
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                found.append((value, scope))
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        found.append((item, scope))
+        return found
+
     def _new_scope(self, kind: ScopeKind, node: ast.AST, parent: Scope) -> Scope:
         scope = Scope(kind, node, parent)
         parent.children.append(scope)
         return scope
 
-    def _children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+    def _special_children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield from self._in_scope(node.decorator_list, scope)
             yield from self._defaults(node.args, scope)
@@ -226,10 +304,6 @@ class ScopedVisitor(Visitor[Any]):
             yield from self._type_parameters(node, outer)
             # The value is evaluated lazily, in an annotation scope of its own.
             yield node.value, self._new_scope(ScopeKind.ANNOTATION, node.value, outer)  # type: ignore[attr-defined]
-        else:
-            for child in ast.iter_child_nodes(node):
-                if not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
-                    yield child, scope
 
     def _type_parameter_scope(self, node: ast.AST, scope: Scope) -> Scope:
         """The annotation scope a generic def, class or alias opens; `scope` when it has no type parameters."""

@@ -159,7 +159,7 @@ def test_baseline_without_failure() -> None:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.__name__)
 def test_any_failing_family_leaves_the_others(monkeypatch: pytest.MonkeyPatch, family: type) -> None:
-    monkeypatch.setattr(family, "check", _boom)
+    monkeypatch.setattr(family, "__init__", _boom)
     results = lint(FAULTY_SOURCE)
     own_codes = {error.code for error in family.error_classes}
     assert _codes_at(results) == [INTERNAL] + [finding for finding in BASELINE if finding[2] not in own_codes]
@@ -218,7 +218,7 @@ def test_failing_before_the_walk(monkeypatch: pytest.MonkeyPatch, hook: str) -> 
 
 def test_every_family_failing(monkeypatch: pytest.MonkeyPatch) -> None:
     for family in FAMILIES:
-        monkeypatch.setattr(family, "check", _boom)
+        monkeypatch.setattr(family, "__init__", _boom)
     results = lint(FAULTY_SOURCE)
     assert _codes_at(results) == [INTERNAL] * len(FAMILIES)
     assert sorted(text.split(" ")[5] for text in _internal_errors(results)) == sorted(

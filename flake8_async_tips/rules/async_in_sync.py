@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 
-from flake8_async_tips.context import FileContext
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, make_async_fix, where
 from flake8_async_tips.scopes import ASYNC_COMPREHENSIONS_PROPAGATE, COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
@@ -177,10 +176,6 @@ class AsyncInSyncRules(RuleFamily):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Scopes (by node) whose own code contains `await` or `async for`.
         self.directly_async: set[int] = set()
-
-    @classmethod
-    def applies_to(cls, context: FileContext) -> bool:
-        return context.mentions_async
 
     def _async_allowed_in(self, scope: Scope) -> bool:
         if scope.kind is ScopeKind.ASYNC_FUNCTION:
