@@ -418,6 +418,9 @@ class Inference:
                 return frozenset({Instance(External(known_apis.FACTORY_RESULTS[name]))})
             if name.startswith("builtins."):
                 return frozenset({Instance(External(name))}) if isinstance(_builtin(name), type) else None
+            if any(declared.startswith(name + ".") for declared in self.declared_coroutine_functions):
+                # The user named a method of it (`vendor.Client.get`): it is a class.
+                return frozenset({Instance(External(name))})
             if self._external_kind(name) == ExternalKind.CLASS:
                 return frozenset({Instance(External(name))})
         return None

@@ -58,11 +58,15 @@ def test_cross_module_inference_from_stdin_uses_the_display_name() -> None:
 
 
 def test_coroutine_functions_option_from_setup_cfg(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_text("import vendor\n\n\nasync def main():\n    vendor.fetch()\n")
+    source = "import vendor\n\n\nasync def main():\n    vendor.fetch()\n    vendor.Client().get()\n"
+    (tmp_path / "app.py").write_text(source)
     assert flake8("app.py", cwd=tmp_path).stdout == ""
     (tmp_path / "setup.cfg").write_text("[flake8]\nasync-tips-coroutine-functions = vendor.fetch, vendor.Client.get\n")
     result = flake8("app.py", cwd=tmp_path)
-    assert result.stdout.strip() == "app.py:5:5: ASY100 coroutine 'vendor.fetch' is never awaited: add 'await'"
+    assert result.stdout.splitlines() == [
+        "app.py:5:5: ASY100 coroutine 'vendor.fetch' is never awaited: add 'await'",
+        "app.py:6:5: ASY100 coroutine 'vendor.Client().get' is never awaited: add 'await'",
+    ]
 
 
 def test_a_malformed_qualified_name_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
