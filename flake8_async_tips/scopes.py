@@ -77,28 +77,6 @@ class Scope:
             ScopeKind.MODULE: "<module>",
         }.get(self.kind, "<comprehension>")
 
-    @property
-    def is_async_function(self) -> bool:
-        return self.kind is ScopeKind.ASYNC_FUNCTION
-
-    def describe(self) -> str:
-        """The scope as a message names it: "non-async function 'load'"."""
-        if self.kind is ScopeKind.FUNCTION:
-            return f"non-async function '{self.name}'"
-        if self.kind is ScopeKind.ASYNC_FUNCTION:
-            return f"async function '{self.name}'"
-        if self.kind is ScopeKind.CLASS:
-            return f"the body of class '{self.name}'"
-        if self.kind is ScopeKind.LAMBDA:
-            return "a lambda"
-        if self.kind is ScopeKind.MODULE:
-            return "module level"
-        if self.kind is ScopeKind.GENERATOR_EXPRESSION:
-            return "a generator expression"
-        if self.kind is ScopeKind.ANNOTATION:
-            return "a type-parameter scope"
-        return "a non-async comprehension"
-
     def preorder(self) -> list[Scope]:
         """This scope and every scope nested in it, parents before children."""
         ordered: list[Scope] = []

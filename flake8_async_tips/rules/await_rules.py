@@ -8,17 +8,9 @@ from typing import Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.inference import CallableKind, Inference
-from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, where
+from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted, where
 from flake8_async_tips.scopes import FUNCTION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
-
-# Longest source text a message quotes for a callee.
-MAX_QUOTED = 40
-
-
-def quoted(node: ast.AST) -> str:
-    text = ast.unparse(node)
-    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
 
 
 class CoroutineNeverAwaited(AsyncTipsError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any, ClassVar
 
 from flake8_plugin_utils import Error
@@ -37,6 +38,16 @@ class RuleFamily(ScopedVisitor):
 
     def report(self, error: type[AsyncTipsError], node: Any, **kwargs: Any) -> None:
         self.error_from_node(error, node, **kwargs)
+
+
+# Longest source text a message quotes.
+MAX_QUOTED = 40
+
+
+def quoted(node: ast.AST) -> str:
+    """Source text for a message, shortened."""
+    text = ast.unparse(node)
+    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
 
 
 def where(scope: Scope) -> str:

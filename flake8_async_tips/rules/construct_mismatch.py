@@ -7,17 +7,9 @@ from typing import Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference
-from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily
+from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
-
-# Longest source text a message quotes.
-MAX_QUOTED = 40
-
-
-def quoted(node: ast.AST) -> str:
-    text = ast.unparse(node)
-    return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
 
 
 class AsyncForOverSyncIterable(AsyncTipsError):
