@@ -76,4 +76,5 @@ def old_style():
 
 
 if __name__ == "__main__":
-    asyncio.run(main)  # ASY103: asyncio.run(main(...)); ASY104 (off by default): a second loop entry
+    asyncio.run(main)  # ASY103: asyncio.run(main(...)), not the function
+    asyncio.run(main(["/"]))  # ASY104 (off by default): a second new event loop in this module

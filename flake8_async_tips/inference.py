@@ -13,7 +13,7 @@ import ast
 import builtins
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional, Union
 
 from flake8_async_tips import known_apis
@@ -39,6 +39,9 @@ class Definition:
     scope: Scope
     # The Inference of the module that defines it: questions about it are asked there.
     module: "Inference"
+    # Reached through `self`, `cls` or an annotation: a subclass may override it, so
+    # only what every override keeps (a coroutine stays a coroutine) is trusted.
+    overridable: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ class Instance:
     """An object built by calling a class."""
 
     of: Union[Definition, External]
+    # False for `self` and annotated parameters: an instance of the class or of a subclass.
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,10 @@ class Partial:
 
 Value = Union[Definition, External, Instance, Partial]
 Values = Optional[frozenset[Value]]  # None: unknown
+
+
+# How a class attribute lookup ended.
+_FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
 
 
 class CallableKind:
@@ -310,9 +319,9 @@ class Inference:
         instances: set[Value] = set()
         for cls in classes:
             if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
-                instances.add(Instance(cls))
+                instances.add(Instance(cls, exact=False))
             elif isinstance(cls, External):
-                instances.add(Instance(External(canonical_class(cls.name))))
+                instances.add(Instance(External(canonical_class(cls.name)), exact=False))
             else:
                 return None
         return frozenset(instances)
@@ -331,9 +340,9 @@ class Inference:
             return None
         decorators = {_decorator_name(decorator) for decorator in function.decorator_list}
         if not decorators:
-            return frozenset({Instance(class_binding)})
+            return frozenset({Instance(class_binding, exact=False)})
         if decorators == {"classmethod"}:
-            return frozenset({class_binding})
+            return frozenset({replace(class_binding, overridable=True)})
         return None
 
     def _class_definition(self, node: ast.ClassDef) -> Optional[Definition]:
@@ -361,15 +370,24 @@ class Inference:
                 return frozenset({External(member_name(base.of.name, attribute))})
             return self._member_values(Instance(resolved), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
-            return base.of.module._class_attribute(base.of, attribute, depth)
+            found = base.of.module._class_attribute(base.of, attribute, depth)
+            return found if base.exact else _overridable(found)
         if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
-            return base.module._class_attribute(base, attribute, depth)
+            found = base.module._class_attribute(base, attribute, depth)
+            return _overridable(found) if base.overridable else found
         return None
 
     def _class_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
-        """A method or class attribute, looked up through the class's module-local bases."""
+        """A method or class attribute of a class of the project, looked up through its bases."""
+        status, found = self._class_lookup(cls, attribute, depth)
+        return found if status == _FOUND else None
+
+    def _class_lookup(self, cls: Definition, attribute: str, depth: int) -> tuple[str, Values]:
+        """(_FOUND, values), (_ABSENT, None) when no class on the way defines it, or (_UNKNOWN, None)."""
+        if cls.module is not self:
+            return cls.module._class_lookup(cls, attribute, depth + 1)
         if depth > MAX_DEPTH or attribute in self.bindings.stored_attributes:
-            return None
+            return _UNKNOWN, None
         node = cls.node
         assert isinstance(node, ast.ClassDef)
         own = self.bindings.of(node).names.get(attribute)
@@ -378,24 +396,36 @@ class Inference:
             for binding in own:
                 values = self._binding_values(binding, depth + 1)
                 if values is None:
-                    return None
+                    return _UNKNOWN, None
                 collected |= values
-            return frozenset(collected)
+            return _FOUND, frozenset(collected)
         if node.keywords:
-            return None  # a metaclass may add anything
+            return _UNKNOWN, None  # a metaclass may add anything
+        # With several bases the MRO decides which definition wins: certain only
+        # when a single one of them defines the attribute (or all agree).
+        results: set[Values] = set()
         for base in node.bases:
             base_values = self.values(base, cls.scope, depth + 1)
             if base_values is None or len(base_values) != 1:
-                return None
+                return _UNKNOWN, None
             (base_value,) = base_values
             base_value = self._resolved(base_value, depth + 1)
             if isinstance(base_value, Definition) and isinstance(base_value.node, ast.ClassDef):
-                found = base_value.module._class_attribute(base_value, attribute, depth + 1)
-                if found is not None:
-                    return found
-            elif not (isinstance(base_value, External) and base_value.name in ("object", "builtins.object")):
-                return None
-        return None
+                status, found = self._class_lookup(base_value, attribute, depth + 1)
+                if status == _UNKNOWN:
+                    return _UNKNOWN, None
+                if status == _FOUND:
+                    results.add(found)
+            elif isinstance(base_value, External) and isinstance(_builtin(base_value.name), type):
+                if hasattr(_builtin(base_value.name), attribute):
+                    return _UNKNOWN, None
+            else:
+                return _UNKNOWN, None
+        if not results:
+            return _ABSENT, None
+        if len(results) == 1:
+            return _FOUND, results.pop()
+        return _UNKNOWN, None
 
     def _call_values(self, call: ast.Call, scope: Scope, depth: int) -> Values:
         callees = self.values(call.func, scope, depth + 1)
@@ -546,6 +576,8 @@ class Inference:
         if not found or len(found) != 1:
             return Verdict.UNKNOWN
         (value,) = found
+        if isinstance(value, Definition) and (value.overridable or _is_stub(value.node)):
+            return Verdict.UNKNOWN  # what an override or the real implementation returns is not known
         kind = self.callable_kind(value)
         if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.GENERATOR_FUNCTION):
             return Verdict.YES
@@ -692,6 +724,31 @@ def _generator_expression_protocols(expr: ast.GeneratorExp) -> Protocols:
             if isinstance(node, ast.Await) or (isinstance(node, ast.comprehension) and node.is_async):
                 return None
     return frozenset({SYNC})
+
+
+def _overridable(found: Values) -> Values:
+    if found is None:
+        return None
+    return frozenset(replace(v, overridable=True) if isinstance(v, Definition) else v for v in found)
+
+
+def is_stub(function: ast.AST) -> bool:
+    """A body of only a docstring, `...` or `raise NotImplementedError`: an interface, not code.
+
+    (`pass` is not one: `def __aexit__(self, *exc): pass` is real code that returns None.)
+    """
+    for statement in getattr(function, "body", []):
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # a docstring or `...`
+        if isinstance(statement, ast.Raise):
+            raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
+            if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
+                continue
+        return False
+    return True
+
+
+_is_stub = is_stub
 
 
 def _builtin(qualified: str) -> object:

@@ -203,6 +203,9 @@ RUN_WITH_COROUTINE = frozenset(
 RUN_WITH_ASYNC_FUNCTION = frozenset({"trio.run", "anyio.run"})
 RUN_FOREVER = frozenset({"asyncio.AbstractEventLoop.run_forever"})
 LOOP_ENTRY_POINTS = RUN_WITH_COROUTINE | RUN_WITH_ASYNC_FUNCTION | RUN_FOREVER
+# ASY104 counts only the entries that create a new event loop each time; running an
+# existing loop (`loop.run_until_complete`, `runner.run`) again re-enters the same one.
+NEW_LOOP_ENTRY_POINTS = frozenset({"asyncio.run", "trio.run", "anyio.run"})
 
 # ASY105
 GET_EVENT_LOOP = "asyncio.get_event_loop"

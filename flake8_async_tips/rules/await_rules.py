@@ -120,9 +120,11 @@ class RepeatedLoopEntry(AsyncTipsError):
     """(Opinionated, off by default) more than one event-loop entry per module, or one in a loop.
 
     What it does:
-        Reports every event-loop entry point (`asyncio.run`, `trio.run`, ...)
-        after the first in a module, and any inside a `for`/`while` body.
-        Enable it with `--extend-select ASY104`.
+        Reports every call that creates a new event loop (`asyncio.run`,
+        `trio.run`, `anyio.run`) after the first in a module, and any inside a
+        `for`/`while` body. Running an existing loop again
+        (`loop.run_until_complete`, `runner.run`) re-enters the same loop and
+        is not counted. Enable it with `--extend-select ASY104`.
 
     Why is this bad?
         Each call creates and closes a new event loop: objects bound to one
@@ -352,7 +354,8 @@ class AwaitRules(RuleFamily):
         if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
             self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(self.scope))
             return
-        self.loop_entries.append((node, shown, self.scope))
+        if callee in known_apis.NEW_LOOP_ENTRY_POINTS:
+            self.loop_entries.append((node, shown, self.scope))
         argument = node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None
         if argument is None:
             return

@@ -6,7 +6,7 @@ import ast
 from typing import Optional
 
 from flake8_async_tips import known_apis
-from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference
+from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference, is_stub
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
@@ -412,7 +412,7 @@ class ConstructMismatchRules(RuleFamily):
             fix = SYNC_PROTOCOL_METHODS[node.name]
             problem = f"is called synchronously by its protocol, so 'async def' breaks it: {fix}"
             self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
-        elif node.name == "__aiter__" and not self.context.bindings.of(node).is_generator:
+        elif node.name == "__aiter__" and not self.context.bindings.of(node).is_generator and not is_stub(node):
             problem = (
                 "must return an async iterator, but 'async def' without 'yield' returns a coroutine: "
                 "make it a plain 'def' returning self (with '__anext__'), or an async generator"
@@ -422,6 +422,8 @@ class ConstructMismatchRules(RuleFamily):
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if self.scope.kind is not ScopeKind.CLASS or node.name not in ASYNC_PROTOCOL_METHODS or node.decorator_list:
             return
+        if is_stub(node):
+            return  # an interface (a Protocol member, an abstract method): the implementation decides
         if not self.context.bindings.of(node).is_generator and _returns_nothing_awaitable(node):
             problem = "must return an awaitable, but this plain 'def' returns none: make it 'async def'"
             self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
