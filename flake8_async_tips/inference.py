@@ -20,7 +20,7 @@ from flake8_async_tips import known_apis
 from flake8_async_tips.astroid_bridge import AstroidBridge
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
-from flake8_async_tips.project import ProjectLayout, layout_of
+from flake8_async_tips.project import ProjectLayout, installed_module_file, layout_of
 from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
@@ -164,10 +164,14 @@ class Inference:
         return self._bridge
 
     def _external_kind(self, name: str) -> Optional[str]:
-        """Installed libraries, through astroid. The standard library's async APIs are in the table,
-        and the project's own modules are read by `_project_values`."""
+        """astroid, for installed modules without Python source (compiled ones, stubs only).
+
+        The standard library's async APIs are in the table, and modules with
+        Python source, the project's and installed ones, are read by
+        `_project_values` with this engine, which costs a fraction of astroid.
+        """
         top = name.partition(".")[0]
-        if top in sys.stdlib_module_names or self.layout.find_module_file(top) is not None:
+        if top in sys.stdlib_module_names or self.layout.find_module_file(top) or installed_module_file(top):
             return None
         return self.bridge.kind_of(name)
 
@@ -179,7 +183,9 @@ class Inference:
             return None
         parts = name.split(".")
         for split in range(len(parts), 0, -1):
-            module = project_module(self.layout, ".".join(parts[:split]), self.declared_coroutine_functions)
+            dotted = ".".join(parts[:split])
+            path = self.layout.find_module_file(dotted) or installed_module_file(dotted)
+            module = None if path is None else module_at(path, self.declared_coroutine_functions)
             if module is None:
                 continue
             if split == len(parts):
@@ -195,6 +201,10 @@ class Inference:
 
     def _project_resolution(self, value: External, depth: int) -> Values:
         """What a project name finally refers to, following re-exports; None if not the project's."""
+        top = value.name.partition(".")[0]
+        if top in _TABLE_PACKAGES and self.layout.find_module_file(top) is None:
+            # The table answers for these libraries, installed or not: the same findings either way.
+            return None
         found: Values = frozenset({value})
         for _ in range(MAX_DEPTH):
             if found is None or len(found) != 1:
@@ -709,6 +719,19 @@ class Inference:
 _KNOWN_CLASSES = frozenset(
     known_apis.CLASSES | set(known_apis.CONTEXT_MANAGER_PROTOCOLS) | set(known_apis.ITERATION_PROTOCOLS)
 )
+_TABLE_PACKAGES = frozenset(
+    name.partition(".")[0]
+    for table in (
+        known_apis.COROUTINE_FUNCTIONS,
+        _KNOWN_MEMBERS,
+        _KNOWN_CLASSES,
+        known_apis.ENTERED_AS,
+        known_apis.FACTORY_RESULTS,
+        known_apis.RETURNS_INSTANCE_OF,
+    )
+    for name in table
+    if not name.startswith("builtins.")
+)
 _NON_AWAITABLE_RESULTS = frozenset(
     known_apis.RETURNS_NON_AWAITABLE | {f"builtins.{name}" for name in known_apis.SYNC_ITERABLE_BUILTINS}
 )
@@ -831,21 +854,18 @@ def _returned_local_functions(
     return returned
 
 
-# Other modules of linted projects, read once per process (flake8 lints a
-# project's files in a few long-lived processes) and kept while recently used.
-MAX_CACHED_MODULES = 2048
-_PROJECT_MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Inference]] = OrderedDict()
+# Other modules (the project's, installed ones), read once per process (flake8
+# lints a project's files in a few long-lived processes), kept while recently used.
+MAX_CACHED_MODULES = 256
+_MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Inference]] = OrderedDict()
 
 
-def project_module(layout: ProjectLayout, dotted: str, declared: frozenset[str]) -> Optional[Inference]:
-    """The Inference of a module of the linted file's project, or None if the project has no such module."""
-    path = layout.find_module_file(dotted)
-    if path is None:
-        return None
+def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
+    """The Inference of the module in `path`, or None if it cannot be read as Python."""
     key = (path, declared)
-    if key in _PROJECT_MODULES:
-        _PROJECT_MODULES.move_to_end(key)
-        return _PROJECT_MODULES[key]
+    if key in _MODULES:
+        _MODULES.move_to_end(key)
+        return _MODULES[key]
     module: Optional[Inference] = None
     try:
         with open(path, "rb") as file:
@@ -853,7 +873,7 @@ def project_module(layout: ProjectLayout, dotted: str, declared: frozenset[str])
         module = Inference(BindingIndex.build(tree), layout_of(path), declared)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
-    _PROJECT_MODULES[key] = module
-    if len(_PROJECT_MODULES) > MAX_CACHED_MODULES:
-        _PROJECT_MODULES.popitem(last=False)
+    _MODULES[key] = module
+    if len(_MODULES) > MAX_CACHED_MODULES:
+        _MODULES.popitem(last=False)
     return module

@@ -9,6 +9,7 @@ the outermost package (`__init__.py` chain) is an import root, and so is a
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -45,13 +46,18 @@ class ProjectLayout:
 
     def find_module_file(self, dotted: str) -> Optional[str]:
         """The source file of a project module, or None if no root has it."""
-        parts = dotted.split(".")
-        for root in self.roots:
-            base = os.path.join(root, *parts)
-            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-                if os.path.isfile(candidate):
-                    return candidate
-        return None
+        return _find_module_file(self.roots, dotted)
+
+
+@lru_cache(maxsize=65536)
+def _find_module_file(roots: tuple[str, ...], dotted: str) -> Optional[str]:
+    parts = dotted.split(".")
+    for root in roots:
+        base = os.path.join(root, *parts)
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -79,3 +85,12 @@ def layout_of(filename: str) -> ProjectLayout:
         probe = parent
     module_name = ".".join(parts) if all(part.isidentifier() for part in parts) else None
     return ProjectLayout(tuple(roots), module_name or None, is_package)
+
+
+@lru_cache(maxsize=8192)
+def installed_module_file(dotted: str) -> Optional[str]:
+    """The source file of an installed third-party module, found on sys.path without importing anything."""
+    if dotted.partition(".")[0] in sys.stdlib_module_names:
+        return None
+    roots = tuple(path for path in sys.path if path and os.path.isdir(path))
+    return ProjectLayout(roots, None, False).find_module_file(dotted)

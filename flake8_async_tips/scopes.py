@@ -159,6 +159,12 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+def _defines_hook(visitor_class: type, name: str) -> bool:
+    """A rule's own hook; not ast.NodeVisitor's visit_Constant, which would walk the node again."""
+    hook = getattr(visitor_class, name, None)
+    return hook is not None and hook is not getattr(ast.NodeVisitor, name, None)
+
+
 def walk_together(tree: ast.AST, visitors: list[ScopedVisitor]) -> dict[ScopedVisitor, Exception]:
     """One iterative walk of `tree` for all `visitors`; each visitor's hooks see its own `self.scope`.
 
@@ -179,7 +185,7 @@ def walk_together(tree: ast.AST, visitors: list[ScopedVisitor]) -> dict[ScopedVi
         if hooks is None:
             name = "visit_" + cls.__name__
             hooks = dispatch[cls] = [
-                (visitor, hook) for visitor in visitors if (hook := getattr(visitor, name, None)) is not None
+                (visitor, getattr(visitor, name)) for visitor in visitors if _defines_hook(type(visitor), name)
             ]
         for visitor, hook in hooks:
             if visitor in failures:
