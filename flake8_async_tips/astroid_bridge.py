@@ -18,7 +18,8 @@ from flake8_async_tips.project import ProjectLayout
 
 LOG = logging.getLogger("flake8_async_tips")
 
-# Per linted file: look-ups answered, and seconds spent, before answering "unknown".
+# Per linted file: look-ups answered, and CPU seconds spent (not wall time: load must not
+# change answers), before answering "unknown".
 MAX_LOOKUPS_PER_FILE = 200
 MAX_SECONDS_PER_FILE = 3.0
 # Chains of re-exports (`from .db import fetch` in __init__.py) followed at most this deep.
@@ -49,14 +50,14 @@ class AstroidBridge:
         if self.lookups >= MAX_LOOKUPS_PER_FILE or self.seconds >= MAX_SECONDS_PER_FILE:
             return None
         self.lookups += 1
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             answer = self._kind_of(qualified_name)
         except Exception:  # noqa: BLE001 - any astroid failure is an unknown answer
             LOG.debug("astroid could not answer for %s", qualified_name, exc_info=True)
             answer = None
         finally:
-            self.seconds += time.perf_counter() - started
+            self.seconds += time.process_time() - started
         self.answers[qualified_name] = answer
         return answer
 
@@ -69,14 +70,14 @@ class AstroidBridge:
         if self.lookups >= MAX_LOOKUPS_PER_FILE or self.seconds >= MAX_SECONDS_PER_FILE:
             return None
         self.lookups += 1
-        started = time.perf_counter()
+        started = time.process_time()
         try:
             defined = self._class_defines(qualified_name, method)
         except Exception:  # noqa: BLE001 - any astroid failure is an unknown answer
             LOG.debug("astroid could not answer for %s.%s", qualified_name, method, exc_info=True)
             defined = None
         finally:
-            self.seconds += time.perf_counter() - started
+            self.seconds += time.process_time() - started
         self.answers[key] = None if defined is None else ("yes" if defined else "no")
         return defined
 

@@ -294,6 +294,7 @@ class AwaitRules(RuleFamily):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.loop_entries: list[tuple[ast.Call, str, Scope]] = []
+        self.names_read: dict[int, frozenset[str]] = {}
         self.reported_get_event_loop: set[int] = set()
 
     @property
@@ -321,11 +322,17 @@ class AwaitRules(RuleFamily):
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return
         name = node.targets[0].id
-        if self.inference.is_coroutine_call(node.value, self.scope) is not Verdict.YES:
-            return
-        if not _name_is_read(self.scope.node, name):
-            assert isinstance(node.value, ast.Call)
+        if not isinstance(node.value, ast.Call) or name in self._names_read(self.scope.node):
+            return  # the cheap question first: most stored values are read
+        if self.inference.is_coroutine_call(node.value, self.scope) is Verdict.YES:
             self.report(CoroutineStoredNeverUsed, node, callee=quoted(node.value.func), name=name)
+
+    def _names_read(self, function: ast.AST) -> frozenset[str]:
+        """Names a function (nested scopes included: closures read too) may read; computed once per function."""
+        found = self.names_read.get(id(function))
+        if found is None:
+            found = self.names_read[id(function)] = _names_read(function)
+        return found
 
     # --- calls: ASY102-ASY105, ASY107, ASY109 --------------------------------
 
@@ -509,16 +516,27 @@ class AwaitRules(RuleFamily):
 DYNAMIC_LOCAL_ACCESS = frozenset({"locals", "vars", "eval", "exec"})
 
 
-def _name_is_read(function: ast.AST, name: str) -> bool:
-    """Is `name` loaded anywhere in the function, nested scopes included (closures read it too)?"""
+def _names_read(function: ast.AST) -> frozenset[str]:
+    """Every name loaded in the function, nested scopes included; every name at all if it reads locals dynamically."""
+    read: set[str] = set()
     for node in ast.walk(function):
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-            return True
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in DYNAMIC_LOCAL_ACCESS:
-            return True
-    return False
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            read.add(node.id)
+            if node.id in DYNAMIC_LOCAL_ACCESS:
+                return _EVERY_NAME
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            read.update(node.names)
+    return frozenset(read)
+
+
+class _EveryName(frozenset):  # type: ignore[type-arg]
+    """A set containing every name: `locals()`, `vars()`, `eval()`, `exec()` may read any local."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+_EVERY_NAME = _EveryName()
 
 
 def _inside_loop_body(tree: ast.AST, target: ast.AST, scope: Scope) -> bool:
