@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+from pathlib import Path
 
 from flake8_async_tips.checker import AsyncTipsChecker
 from flake8_async_tips.options import Config
@@ -26,3 +29,10 @@ def lint(
 def codes(source: str, **kwargs: object) -> list[str]:
     """Just the codes, in order of position."""
     return [text.split(" ", 1)[0] for _, _, text in lint(source, **kwargs)]  # type: ignore[arg-type]
+
+
+def flake8(*args: str, cwd: Path, stdin: str | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Real flake8, as a subprocess of this interpreter, in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "flake8", *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
+    )

@@ -3,9 +3,9 @@ inference from an editor's buffer, and the coroutine-functions option."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
+
+from support import flake8
 
 PACKAGES = Path(__file__).parent / "fixture_packages"
 
@@ -20,12 +20,6 @@ async def main():
 asyncio.run(main())
 asyncio.run(main())
 """
-
-
-def flake8(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120
-    )
 
 
 def test_asy104_is_off_by_default_and_on_with_extend_select(tmp_path: Path) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import flake8
 
 import flake8_async_tips
 
@@ -56,14 +56,7 @@ MODULE_AWAIT_FINDING = (3, 1, "ASY200")
 
 
 def run_flake8(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "flake8", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
+    return flake8(*args, cwd=cwd, stdin=stdin, timeout=TIMEOUT)
 
 
 def findings(result: subprocess.CompletedProcess[str]) -> list[tuple[str, int, int, str, str]]:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support import flake8
 
 REPO = Path(__file__).parent.parent
 PACKAGES = Path(__file__).parent / "fixture_packages"
@@ -61,10 +62,6 @@ def run(
     args: list[str], *, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = TIMEOUT
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout)
-
-
-def flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "flake8", *args], cwd=cwd)
 
 
 def tool_env(**extra: str) -> dict[str, str]:
