@@ -151,7 +151,9 @@ class GetEventLoopOutsideCoroutine(AsyncTipsError):
     What it does:
         Reports `asyncio.get_event_loop()` at module or class level, and in a
         plain function that uses the loop it gets to run code
-        (`get_event_loop().run_until_complete(main())`).
+        (`get_event_loop().run_until_complete(main())`). Silent where a loop
+        may have been installed: in a module that calls `set_event_loop()`,
+        and in methods (a class's setup may install one).
 
     Why is this bad?
         With no running loop it is deprecated (`DeprecationWarning: There is
@@ -392,9 +394,22 @@ class AwaitRules(RuleFamily):
             self._report_get_event_loop(node)
 
     def _report_get_event_loop(self, node: ast.Call) -> None:
+        if self._a_loop_may_be_set():
+            return
         if id(node) not in self.reported_get_event_loop:
             self.reported_get_event_loop.add(id(node))
             self.report(GetEventLoopOutsideCoroutine, node, callee=quoted(node.func))
+
+    def _a_loop_may_be_set(self) -> bool:
+        """get_event_loop() returns, silently, a loop that set_event_loop() installed.
+
+        The module may install one anywhere (the stdlib's tests do it in setUp), and a
+        method may run after its class's setup installed one: stay silent then.
+        """
+        if "set_event_loop" in self.context.source:
+            return True
+        function = self.scope.enclosing_function()
+        return function is not None and function.parent is not None and function.parent.kind is ScopeKind.CLASS
 
     def _check_sync_callback(self, node: ast.Call, callee: str) -> None:
         positions, keywords = known_apis.CALLS_SYNCHRONOUSLY[callee]
