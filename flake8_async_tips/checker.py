@@ -65,7 +65,7 @@ class AsyncTipsChecker:
             yield self._internal_error(failed if isinstance(failed, type) else type(failed), error)
 
     def _internal_error(self, family: type, exc: Exception) -> Result:
-        # One line by default; the traceback with flake8 -vv, for a bug report.
+        # One line by default; the traceback at DEBUG level of the flake8_async_tips logger.
         LOG.warning("flake8-async-tips: %s failed on %s: %r", family.__name__, self.context.filename, exc)
         LOG.debug("flake8-async-tips: %s traceback", family.__name__, exc_info=exc)
         return (

@@ -304,8 +304,8 @@ def _render_internal_error() -> list[str]:
         "",
         "Reported on line 1 of a file when one rule family raised an unexpected exception "
         "on it. What that family found before failing is still reported, and the other "
-        "families still run. The failure is also logged as one warning line; `flake8 -vv` "
-        "shows its traceback.",
+        "families still run. The failure is also logged as one warning line on stderr; its "
+        "traceback is logged at DEBUG level by the `flake8_async_tips` logger.",
         "",
         "#### Why is this bad?",
         "",
@@ -318,8 +318,8 @@ def _render_internal_error() -> list[str]:
         "",
         "#### Use instead",
         "",
-        "Report it with the file (or the smallest excerpt that still fails) and the output "
-        f"of `flake8 -vv`. Until it is fixed, `per-file-ignores = path/to/file.py: {code}` "
+        "Report it with the file (or the smallest excerpt that still fails) and the ASY000 "
+        f"message. Until it is fixed, `per-file-ignores = path/to/file.py: {code}` "
         "silences it for that file.",
         "",
         "#### Options",

@@ -291,7 +291,7 @@ class Inference:
             return self._entered_values(binding.entered, binding.scope, depth + 1)
         if isinstance(node, ast.arg):
             found = self._parameter_values(node)
-            if found is None and node.annotation is not None:
+            if found is None and node.annotation is not None and not self._collects_arguments(node):
                 # Where inference gives up, the annotation says what the parameter holds.
                 found = self._annotated_instances(node.annotation, binding.scope, depth + 1)
             return found
@@ -335,6 +335,12 @@ class Inference:
             else:
                 return None
         return frozenset(instances)
+
+    def _collects_arguments(self, arg: ast.arg) -> bool:
+        """`*args: T` / `**kwargs: T`: the annotation types each element, not the tuple or dict."""
+        function = self.bindings.parameter_of.get(id(arg))
+        arguments = getattr(function, "args", None)
+        return arguments is not None and (arguments.vararg is arg or arguments.kwarg is arg)
 
     def _parameter_values(self, arg: ast.arg) -> Values:
         """`self` and `cls`: the first parameter of a method of a module class."""

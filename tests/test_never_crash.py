@@ -180,7 +180,7 @@ def test_failing_visit_keeps_earlier_findings(
     assert len(internal) == 1
     assert "AsyncInSyncRules" in internal[0]
     assert "InjectedFailure: injected failure" in internal[0]
-    # The failure is also logged: one warning line, and the traceback at debug level (flake8 -vv).
+    # The failure is also logged: one warning line, and the traceback at DEBUG level.
     caplog.set_level("DEBUG", logger="flake8_async_tips")
     caplog.clear()
     lint(FAULTY_SOURCE)
@@ -293,7 +293,7 @@ def test_failing_family_through_real_flake8(tmp_path: Path) -> None:
         assert "raised an unexpected exception" not in text
     assert "flake8/checker.py" not in result.stderr.replace("\\", "/")
     # No traceback: one warning line (logging's last-resort handler prints it when
-    # flake8 configures no logging); the traceback itself needs flake8 -vv.
+    # flake8 configures no logging); the traceback is logged at DEBUG level only.
     assert "Traceback" not in result.stderr
     warning = "flake8-async-tips: AsyncInSyncRules failed on faulty.py: RuntimeError('injected failure')\n"
     assert result.stderr == warning
