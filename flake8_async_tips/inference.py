@@ -105,6 +105,18 @@ ASYNC = known_apis.ASYNC
 COROUTINE = "coroutine"
 Protocols = Optional[frozenset[str]]  # None: unknown
 
+# What calling each kind of callable gives, as `for` and `with` see it.
+_ITERABLE_MADE_BY = {
+    CallableKind.ASYNC_GENERATOR_FUNCTION: frozenset({ASYNC}),
+    CallableKind.GENERATOR_FUNCTION: frozenset({SYNC}),
+    CallableKind.COROUTINE_FUNCTION: frozenset({COROUTINE}),
+}
+_CONTEXT_MANAGER_MADE_BY = {
+    CallableKind.ASYNC_CONTEXT_FACTORY: frozenset({ASYNC}),
+    CallableKind.SYNC_CONTEXT_FACTORY: frozenset({SYNC}),
+    CallableKind.COROUTINE_FUNCTION: frozenset({COROUTINE}),
+}
+
 _CONTEXT_FACTORY_DECORATORS = {
     "contextlib.contextmanager": CallableKind.SYNC_CONTEXT_FACTORY,
     "contextlib.asynccontextmanager": CallableKind.ASYNC_CONTEXT_FACTORY,
@@ -251,15 +263,6 @@ class Inference:
             (value,) = found
             if isinstance(value, External):
                 return value.name
-        return None
-
-    def instance_class(self, expr: ast.AST, scope: Scope) -> Optional[str]:
-        """The known class of an object (`asyncio.AbstractEventLoop` for a loop), or None."""
-        found = self.values(expr, scope)
-        if found is not None and len(found) == 1:
-            (value,) = found
-            if isinstance(value, Instance) and isinstance(value.of, External):
-                return value.of.name
         return None
 
     def _name_values(self, name: str, scope: Scope, depth: int) -> Values:
@@ -577,12 +580,12 @@ class Inference:
         """Is `expr` certainly a function (async or not), not something it returns?"""
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return Verdict.NO if isinstance(expr, (ast.Call, ast.Await, ast.Constant)) else Verdict.UNKNOWN
-        kind = self.expression_callable_kind(expr, scope)
-        if kind in FUNCTION_KINDS:
-            found = self.values(expr, scope) or frozenset()
+        found = self.values(expr, scope)
+        if not found or any(isinstance(value, Partial) for value in found):
             # A partial object is callable but is no function: asyncio names it differently.
-            return Verdict.YES if not any(isinstance(value, Partial) for value in found) else Verdict.UNKNOWN
-        return Verdict.UNKNOWN
+            return Verdict.UNKNOWN
+        kinds = {self.callable_kind(value) for value in found}
+        return Verdict.YES if len(kinds) == 1 and kinds <= FUNCTION_KINDS else Verdict.UNKNOWN
 
     def certainly_returns_no_awaitable(self, call: ast.AST, scope: Scope) -> Verdict:
         """For ASY103: a call to a module function that returns nothing, or an async generator."""
@@ -615,14 +618,9 @@ class Inference:
         if isinstance(expr, ast.GeneratorExp):
             return _generator_expression_protocols(expr)
         if isinstance(expr, ast.Call):
-            kind = self.callee_kind(expr, scope)
-            by_kind = {
-                CallableKind.ASYNC_GENERATOR_FUNCTION: {ASYNC},
-                CallableKind.GENERATOR_FUNCTION: {SYNC},
-                CallableKind.COROUTINE_FUNCTION: {COROUTINE},
-            }
-            if kind in by_kind:
-                return frozenset(by_kind[kind])
+            made = _ITERABLE_MADE_BY.get(self.callee_kind(expr, scope))
+            if made is not None:
+                return made
             callee = self.qualified_name(expr.func, scope)
             if callee is not None and callee.startswith("builtins."):
                 if callee.removeprefix("builtins.") in known_apis.SYNC_ITERABLE_BUILTINS:
@@ -634,14 +632,9 @@ class Inference:
     def context_protocols(self, expr: ast.expr, scope: Scope) -> Protocols:
         """Which of `with` (SYNC) and `async with` (ASYNC) `expr` supports; COROUTINE for a coroutine."""
         if isinstance(expr, ast.Call):
-            kind = self.callee_kind(expr, scope)
-            by_kind = {
-                CallableKind.ASYNC_CONTEXT_FACTORY: {ASYNC},
-                CallableKind.SYNC_CONTEXT_FACTORY: {SYNC},
-                CallableKind.COROUTINE_FUNCTION: {COROUTINE},
-            }
-            if kind in by_kind:
-                return frozenset(by_kind[kind])
+            made = _CONTEXT_MANAGER_MADE_BY.get(self.callee_kind(expr, scope))
+            if made is not None:
+                return made
         return self._instance_protocols(
             expr, scope, known_apis.CONTEXT_MANAGER_PROTOCOLS, {SYNC: ("__enter__",), ASYNC: ("__aenter__",)}
         )

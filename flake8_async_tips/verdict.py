@@ -9,11 +9,3 @@ class Verdict(enum.Enum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
-
-    @classmethod
-    def all_of(cls, verdicts: "list[Verdict]") -> "Verdict":
-        """YES (or NO) only when every verdict agrees; UNKNOWN otherwise."""
-        distinct = set(verdicts)
-        if len(distinct) == 1:
-            return distinct.pop()
-        return cls.UNKNOWN
