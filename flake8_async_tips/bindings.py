@@ -39,6 +39,8 @@ class ScopeBindings:
     has_star_import: bool = False
     # The function's body contains `yield`: calling it makes a generator.
     is_generator: bool = False
+    # Read in outline (another module's function, body cut down): no lookup here is certain.
+    opaque: bool = False
 
     def add(self, name: str, binding: Binding) -> None:
         self.names.setdefault(name, []).append(binding)
@@ -87,6 +89,8 @@ class BindingIndex:
                 current = current.parent
                 continue
             bindings = self.of(current.node)
+            if bindings.opaque:
+                return None
             if name in bindings.declared_global:
                 return self._module_lookup(name)
             if name in bindings.names and name not in bindings.declared_nonlocal:

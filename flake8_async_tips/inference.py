@@ -20,6 +20,7 @@ from flake8_async_tips import known_apis
 from flake8_async_tips.astroid_bridge import AstroidBridge
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
+from flake8_async_tips.outline import outline_index
 from flake8_async_tips.project import ProjectLayout, installed_module_file, layout_of
 from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
@@ -182,10 +183,11 @@ class Inference:
         Python source, the project's and installed ones, are read by
         `_project_values` with this engine, which costs a fraction of astroid.
         """
+        return self.bridge.kind_of(name) if self._astroid_may_answer(name) else None
+
+    def _astroid_may_answer(self, name: str) -> bool:
         top = name.partition(".")[0]
-        if top in sys.stdlib_module_names or self.layout.find_module_file(top) or installed_module_file(top):
-            return None
-        return self.bridge.kind_of(name)
+        return not (top in sys.stdlib_module_names or self.layout.find_module_file(top) or installed_module_file(top))
 
     # --- other modules of the project ----------------------------------------
 
@@ -667,6 +669,8 @@ class Inference:
             return resolved.module.class_defines(resolved, method)
         if cls.name.startswith("builtins."):
             return Verdict.YES if hasattr(_builtin(cls.name), method) else Verdict.NO
+        if not self._astroid_may_answer(cls.name):
+            return Verdict.UNKNOWN
         defined = self.bridge.class_defines(cls.name, method)
         return Verdict.UNKNOWN if defined is None else (Verdict.YES if defined else Verdict.NO)
 
@@ -855,7 +859,7 @@ def _returned_local_functions(
 
 # Other modules (the project's, installed ones), read once per process (flake8
 # lints a project's files in a few long-lived processes), kept while recently used.
-MAX_CACHED_MODULES = 256
+MAX_CACHED_MODULES = 64
 _MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Inference]] = OrderedDict()
 
 
@@ -869,7 +873,7 @@ def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
-        module = Inference(BindingIndex.build(tree), layout_of(path), declared)
+        module = Inference(outline_index(tree), layout_of(path), declared)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
     _MODULES[key] = module

@@ -1,0 +1,141 @@
+"""Other modules, read in outline: their function bodies cut to what inference asks of them.
+
+The linted file is read in full, but a module it imports is only asked
+about its top-level names, its classes and what calling its functions
+makes. Those answers need a function's signature and decorators, whether
+its body yields, what it returns (a decorator's nested wrapper, or
+nothing at all), its `global` declarations and whether it is a stub. The
+rest of each body (most of a module's nodes) is dropped before the
+bindings are indexed, which keeps the per-process module cache small: its
+size is what flake8's garbage collector walks on every full collection.
+
+A pruned function's own scope is marked opaque: nothing is known of the
+names bound in it, so no answer can come from what was dropped.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Union
+
+from flake8_async_tips.bindings import BindingIndex
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_YIELDS = (ast.Yield, ast.YieldFrom)
+
+
+def outline_index(tree: ast.Module) -> BindingIndex:
+    """The bindings of `tree` after cutting its function bodies down (`tree` is changed in place)."""
+    pruned: dict[Function, bool] = {}
+    stored: set[str] = set()
+    for function in _functions_outside_bodies(tree):
+        _prune(function, pruned, stored)
+    index = BindingIndex.build(tree)
+    index.stored_attributes |= stored
+    for function, is_generator in pruned.items():
+        own = index.of(function)
+        own.opaque = True
+        own.is_generator = is_generator
+    return index
+
+
+def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
+    """Every def in the module's and classes' statements, not inside another function."""
+    found: list[Function] = []
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, _FUNCTIONS):
+            found.append(node)
+        elif isinstance(node, ast.stmt):
+            # Statements nest only in statements (if/for/try/with/match/class bodies).
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                    pending.append(child)
+        elif isinstance(node, (ast.excepthandler, ast.match_case)):
+            pending.extend(node.body)
+    return found
+
+
+def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -> None:
+    facts = _BodyFacts(function)
+    stored |= facts.stored_attributes
+    if facts.unusual_yield or _is_stub(function):
+        # Kept whole: a yield where the bindings' walk does not look is a
+        # generator for CPython, and a stub's body is what says it is one.
+        return
+    kept: list[ast.stmt] = []
+    for statement in function.body:
+        if isinstance(statement, _FUNCTIONS):
+            _prune(statement, pruned, stored)  # a decorator's wrapper, returned by name
+            kept.append(statement)
+    kept.extend(facts.globals)
+    for returned in facts.returns:
+        value = returned.value
+        if value is not None and not isinstance(value, ast.Name):
+            value = ast.Constant(value=...)  # a value, whatever it was
+        kept.append(ast.Return(value=value))
+    kept.append(ast.Pass())  # a real body, not a stub's
+    function.body = kept
+    pruned[function] = facts.is_generator
+
+
+class _BodyFacts:
+    """What a function's own body does (its nested scopes' bodies only for stored attributes and globals)."""
+
+    def __init__(self, function: Function) -> None:
+        self.is_generator = False
+        self.unusual_yield = False
+        self.returns: list[ast.Return] = []
+        self.globals: list[ast.Global] = []
+        self.stored_attributes: set[str] = set()
+        direct_defs = {id(node) for node in function.body if isinstance(node, _FUNCTIONS)}
+        # (node, in the function's own scope, inside a comprehension)
+        pending: list[tuple[ast.AST, bool, bool]] = [(node, True, False) for node in function.body]
+        while pending:
+            node, own, in_comprehension = pending.pop()
+            if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+                self.stored_attributes.add(node.attr)
+            if isinstance(node, ast.Global):
+                # Even in a nested class or def: it rebinds a module name, which then is not known.
+                self.globals.append(node)
+            if not own:
+                pending.extend((child, False, False) for child in ast.iter_child_nodes(node))
+                continue
+            if isinstance(node, _YIELDS):
+                if in_comprehension:
+                    self.unusual_yield = True
+                self.is_generator = True
+            elif isinstance(node, ast.Return):
+                self.returns.append(node)
+            elif isinstance(node, ast.AnnAssign) and _contains_yield(node.annotation):
+                self.unusual_yield = True
+            if isinstance(node, _NESTED_SCOPES):
+                if id(node) in direct_defs:
+                    continue  # pruned on its own, stored attributes included
+                body = [node.body] if isinstance(node, ast.Lambda) else node.body
+                body_ids = {id(child) for child in body}
+                for child in ast.iter_child_nodes(node):
+                    # Headers (decorators, defaults, annotations, bases) are evaluated
+                    # in this function: a yield there makes it a generator.
+                    if id(child) not in body_ids and _contains_yield(child):
+                        self.unusual_yield = True
+                    pending.append((child, False, False))
+                continue
+            nested_comprehension = in_comprehension or isinstance(node, _COMPREHENSIONS)
+            pending.extend((child, True, nested_comprehension) for child in ast.iter_child_nodes(node))
+
+
+def _contains_yield(node: ast.AST) -> bool:
+    return any(isinstance(inner, _YIELDS) for inner in ast.walk(node))
+
+
+def _is_stub(function: Function) -> bool:
+    # Imported here: inference imports this module.
+    from flake8_async_tips.inference import is_stub
+
+    return is_stub(function)

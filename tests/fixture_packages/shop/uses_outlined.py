@@ -1,0 +1,22 @@
+# What shop.outlined's cut-down function bodies still answer.
+from shop.outlined import Service, fetch, handler, lazy_tick, numbers, refresh, runner, ticks
+
+
+async def main():
+    fetch()  # error: ASY100
+    handler()  # rebound by a `global` statement in a function: not known
+    runner()  # rebound by a `global` statement in a nested class: not known
+    refresh()  # its decorator returns a plain def
+    for number in numbers(3):
+        print(number)
+    async for number in numbers(3):  # error: ASY300
+        print(number)
+    for tick in ticks():  # error: ASY301
+        print(tick)
+    for tick in lazy_tick():
+        print(tick)
+    service = Service()
+    service.start()  # error: ASY100
+    service.stop()  # a stored attribute: not known
+    async for item in Service():  # error: ASY300
+        print(item)

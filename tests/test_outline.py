@@ -1,0 +1,83 @@
+"""Other modules are read in outline (function bodies cut down): the answers must not change.
+
+For every module of the fixtures, the fixture packages and the plugin's own
+source, each question inference asks of another module is answered twice,
+once from the full tree and once from the outline, and the answers compared:
+what each top-level name and class member is, what calling it makes,
+which protocol methods each class defines, and whether a function returns a
+value or is a stub.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flake8_async_tips.bindings import BindingIndex
+from flake8_async_tips.inference import Definition, Inference, _returns_a_value, is_stub
+from flake8_async_tips.outline import outline_index
+from flake8_async_tips.project import layout_of
+
+HERE = Path(__file__).parent
+MODULES = sorted(
+    [
+        *(HERE / "fixtures").rglob("*.py"),
+        *(HERE / "fixture_packages").rglob("*.py"),
+        *(HERE.parent / "flake8_async_tips").rglob("*.py"),
+    ]
+)
+PROTOCOL_METHODS = ("__iter__", "__aiter__", "__enter__", "__aenter__", "__await__", "__getitem__", "__anext__")
+
+
+def answers(inference: Inference) -> dict[str, object]:
+    found: dict[str, object] = {}
+    module = inference.bindings.module
+    for name in sorted(inference.bindings.of(module).names):
+        values = inference._name_values(name, inference.root_scope, 0)
+        found[name] = None if values is None else sorted(inference.callable_kind(value) for value in values)
+        for value in values or ():
+            if not isinstance(value, Definition):
+                continue
+            node = value.node
+            where = f"{name}@{node.lineno}"  # conditional definitions: one name, several nodes
+            if isinstance(node, ast.ClassDef):
+                members = {
+                    statement.name
+                    for statement in node.body
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+                }
+                for member in sorted(members | set(PROTOCOL_METHODS)):
+                    found[f"{where}.{member} defined"] = inference.class_defines(value, member)
+                    member_values = inference._class_attribute(value, member, 0)
+                    found[f"{where}.{member}"] = (
+                        None
+                        if member_values is None
+                        else sorted(inference.callable_kind(member_value) for member_value in member_values)
+                    )
+            else:
+                found[f"{where} returns a value"] = _returns_a_value(node)
+                found[f"{where} is a stub"] = is_stub(node)
+    return found
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(path.relative_to(HERE.parent)) for path in MODULES])
+def test_outline_answers_like_the_full_tree(path: Path) -> None:
+    source = path.read_bytes()
+    try:
+        full_tree = ast.parse(source, str(path))
+    except SyntaxError:
+        pytest.skip("not valid Python for this interpreter")
+    layout = layout_of(str(path))
+    full = Inference(BindingIndex.build(full_tree), layout)
+    outlined = Inference(outline_index(ast.parse(source, str(path))), layout)
+    assert answers(outlined) == answers(full)
+
+
+def test_outline_cuts_function_bodies() -> None:
+    source = (HERE / "fixture_packages" / "shop" / "outlined.py").read_text(encoding="utf-8")
+    full_nodes = sum(1 for _ in ast.walk(ast.parse(source)))
+    tree = ast.parse(source)
+    outline_index(tree)
+    assert sum(1 for _ in ast.walk(tree)) < full_nodes * 0.7
