@@ -11,7 +11,8 @@ from typing import Any
 from flake8_async_tips import __version__
 from flake8_async_tips import options as plugin_options
 from flake8_async_tips.context import FileContext
-from flake8_async_tips.rules import FAMILIES
+from flake8_async_tips.prefilter import may_report
+from flake8_async_tips.rules import FAMILIES, all_error_classes
 from flake8_async_tips.rules.base import RuleFamily
 from flake8_async_tips.scopes import walk_together
 
@@ -20,6 +21,8 @@ LOG = logging.getLogger("flake8_async_tips")
 INTERNAL_ERROR_CODE = "ASY000"
 
 Result = tuple[int, int, str, type]
+
+ALL_CODES = tuple(error.code for error in all_error_classes())
 
 
 class AsyncTipsChecker:
@@ -39,7 +42,7 @@ class AsyncTipsChecker:
     @classmethod
     def parse_options(cls, option_manager: Any, options: argparse.Namespace, args: list[str]) -> None:
         try:
-            cls.config = plugin_options.Config.from_flake8(options)
+            cls.config = plugin_options.Config.from_flake8(options, ALL_CODES)
         except plugin_options.OptionValueError as error:
             # argparse's error(): a usage line and the message on stderr, exit status 2.
             option_manager.parser.error(str(error))
@@ -48,6 +51,8 @@ class AsyncTipsChecker:
         # All families share one walk of the tree. One family's bug must not
         # abort the user's whole lint run: what it found before failing is
         # kept, the failure is reported as ASY000, and the others go on.
+        if not self._may_report():
+            return
         families: list[RuleFamily] = []
         failures: dict[Any, Exception] = {}
         for family in FAMILIES:
@@ -63,6 +68,16 @@ class AsyncTipsChecker:
                 yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)
         for failed, error in failures.items():
             yield self._internal_error(failed if isinstance(failed, type) else type(failed), error)
+
+    def _may_report(self) -> bool:
+        """Nothing to do when every code is deselected or the file has nothing async in reach."""
+        if not self.config.selects_any(ALL_CODES):
+            return False
+        try:
+            return may_report(self.context)
+        except Exception:  # noqa: BLE001 - the families decide then, as they would without the prefilter
+            LOG.debug("flake8-async-tips: prefilter failed on %s", self.context.filename, exc_info=True)
+            return True
 
     def _internal_error(self, family: type, exc: Exception) -> Result:
         # One line by default; the traceback at DEBUG level of the flake8_async_tips logger.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import re
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Optional
 
 ALLOW_TOP_LEVEL_AWAIT = "--async-tips-allow-top-level-await"
 COROUTINE_FUNCTIONS = "--async-tips-coroutine-functions"
@@ -25,16 +26,38 @@ class Config:
     # Qualified names (`package.module.function`, `package.module.Class.method`)
     # the user declares to be coroutine functions.
     coroutine_functions: frozenset[str] = frozenset()
+    # The codes flake8 will show (its --select/--ignore decisions); None: all of them.
+    selected_codes: Optional[frozenset[str]] = None
 
     @classmethod
-    def from_flake8(cls, options: argparse.Namespace) -> Config:
+    def from_flake8(cls, options: argparse.Namespace, codes: Iterable[str] = ()) -> Config:
         """Raises OptionValueError, naming the option and the bad value, for malformed input."""
         return cls(
             allow_top_level_await=bool(getattr(options, "async_tips_allow_top_level_await", False)),
             coroutine_functions=_dotted_names(
                 COROUTINE_FUNCTIONS, getattr(options, "async_tips_coroutine_functions", None)
             ),
+            selected_codes=_selected(options, codes),
         )
+
+    def selects_any(self, codes: Iterable[str]) -> bool:
+        return self.selected_codes is None or any(code in self.selected_codes for code in codes)
+
+
+def _selected(options: argparse.Namespace, codes: Iterable[str]) -> Optional[frozenset[str]]:
+    """The codes flake8 would report, asked of the same decision engine its style guide uses.
+
+    flake8 runs every plugin whatever is selected and drops deselected codes
+    afterwards; knowing them lets the plugin skip that work. Per-file ignores
+    and `# noqa` only ever deselect more, so they do not change this.
+    """
+    try:
+        from flake8.style_guide import Decision, DecisionEngine
+
+        engine = DecisionEngine(options)
+        return frozenset(code for code in codes if engine.decision_for(code) is Decision.Selected)
+    except Exception:  # noqa: BLE001 - another flake8 version: run everything, as without this
+        return None
 
 
 def _dotted_names(option: str, value: Any) -> frozenset[str]:

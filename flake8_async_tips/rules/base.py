@@ -31,7 +31,7 @@ class RuleFamily(ScopedVisitor):
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
         """False when the file certainly holds nothing this family reports: the walk is skipped."""
-        return True
+        return context.config.selects_any(error.code for error in cls.error_classes)
 
     def check(self) -> None:
         self.run(self.context.tree)
