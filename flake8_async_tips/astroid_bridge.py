@@ -36,6 +36,34 @@ class Definition:
     MODULE = "module"
 
 
+# astroid remembers every failed module search with its exception, whose
+# traceback holds the frames of the whole lint (the linted file's tree and
+# everything inferred of it) for the life of the process.
+MAX_REMEMBERED_SEARCHES = 5000
+
+
+def _drop_failure_tracebacks() -> None:
+    try:
+        from astroid.manager import AstroidManager
+
+        searches = AstroidManager.brain["_mod_file_cache"]
+    except Exception:  # noqa: BLE001 - another astroid version: nothing to release
+        return
+    if len(searches) > MAX_REMEMBERED_SEARCHES:
+        searches.clear()
+        return
+    for result in searches.values():
+        # The cached error keeps the ImportError it wraps (`error`), which keeps
+        # the KeyError it was raised during (`__context__`): each has a traceback.
+        pending, seen = [result], set()
+        while pending:
+            error = pending.pop()
+            if isinstance(error, BaseException) and id(error) not in seen:
+                seen.add(id(error))
+                error.__traceback__ = None
+                pending.extend((error.__context__, error.__cause__, getattr(error, "error", None)))
+
+
 class AstroidBridge:
     def __init__(self, layout: ProjectLayout) -> None:
         self.layout = layout
@@ -57,6 +85,7 @@ class AstroidBridge:
             LOG.debug("astroid could not answer for %s", qualified_name, exc_info=True)
             answer = None
         finally:
+            _drop_failure_tracebacks()
             self.seconds += time.process_time() - started
         self.answers[qualified_name] = answer
         return answer
@@ -77,6 +106,7 @@ class AstroidBridge:
             LOG.debug("astroid could not answer for %s.%s", qualified_name, method, exc_info=True)
             defined = None
         finally:
+            _drop_failure_tracebacks()
             self.seconds += time.process_time() - started
         self.answers[key] = None if defined is None else ("yes" if defined else "no")
         return defined

@@ -81,6 +81,15 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
         kept.append(ast.Return(value=value))
     kept.append(ast.Pass())  # a real body, not a stub's
     function.body = kept
+    # Defaults and annotations are only read through the function's own
+    # scope's names, and that scope is opaque now.
+    arguments = function.args
+    arguments.defaults = []
+    arguments.kw_defaults = [None] * len(arguments.kwonlyargs)
+    for argument in (*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs, arguments.kwarg):
+        if argument is not None:
+            argument.annotation = None
+    function.returns = None
     pruned[function] = facts.is_generator
 
 

@@ -1,0 +1,58 @@
+"""Nothing of a linted file outlives its lint, and the cache of other modules stays bounded.
+
+flake8 lints a whole project in one long-lived process (an editor's
+language server for hours): a tree kept by mistake is kept for every file.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import weakref
+from pathlib import Path
+
+from flake8_async_tips import inference
+from flake8_async_tips.checker import AsyncTipsChecker
+
+# Names astroid is asked about and fails to find: it caches each failure with
+# its exception, whose traceback would hold the frames of the lint.
+MISSING_LIBRARY = """\
+import vendor_library_nowhere_to_be_found as vendor
+
+
+async def main():
+    vendor.fetch()
+    async with vendor.open_session() as session:
+        session.get()
+    for item in vendor.stream():
+        print(item)
+"""
+
+
+def lint_and_forget(source: str, filename: str) -> weakref.ref[ast.AST]:
+    tree = ast.parse(source)
+    checker = AsyncTipsChecker(tree, source.splitlines(keepends=True), filename)
+    list(checker.run())
+    return weakref.ref(tree)
+
+
+def test_the_linted_tree_is_freed_after_failed_library_lookups(tmp_path: Path) -> None:
+    refs = [lint_and_forget(MISSING_LIBRARY, str(tmp_path / f"module{i}.py")) for i in range(3)]
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None, None]
+
+
+def test_the_module_cache_is_bounded(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    count = inference.MAX_CACHED_MODULES + 10
+    for i in range(count):
+        (package / f"m{i}.py").write_text("async def fetch():\n    pass\n")
+    importer = "".join(f"from pkg.m{i} import fetch as fetch{i}\n" for i in range(count))
+    importer += "\n\nasync def main():\n" + "".join(f"    fetch{i}()\n" for i in range(count))
+    source = importer
+    tree = ast.parse(source)
+    checker = AsyncTipsChecker(tree, source.splitlines(keepends=True), str(package / "main.py"))
+    assert sum(text.startswith("ASY100") for _, _, text, _ in checker.run()) == count
+    assert len(inference._MODULES) <= inference.MAX_CACHED_MODULES
