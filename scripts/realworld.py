@@ -4,11 +4,13 @@
     .venv/bin/python scripts/realworld.py [--slice] [--out DIR] [--jobs N]
     .venv/bin/python scripts/realworld.py --stdlib [--out DIR]
 
-Corpus: PINNED source distributions from PyPI (downloaded with
-`python -m pip download --no-deps --no-binary :all: NAME==VERSION`, never a git
-clone), extracted into a cache outside the repository
-($FLAKE8_ASYNC_TIPS_CORPUS, default ~/.cache/flake8-async-tips-corpus), plus the
-running interpreter's `asyncio` package and `test/test_asyncio` directory.
+Corpus: PINNED source distributions from PyPI (never a git clone): the sdist
+file itself, found in PyPI's JSON simple API (PEP 691; $FLAKE8_ASYNC_TIPS_INDEX
+names another index) and checked against the sha256 listed there, with
+`python -m pip download --no-deps --no-binary :all: NAME==VERSION` as the
+fallback when that index cannot be read; extracted into a cache outside the
+repository ($FLAKE8_ASYNC_TIPS_CORPUS, default ~/.cache/flake8-async-tips-corpus),
+plus the running interpreter's `asyncio` package and `test/test_asyncio` directory.
 
 Every target is linted by real flake8 in a subprocess, -j1, twice:
 
@@ -34,13 +36,15 @@ E999/E902 are flake8's (a file this interpreter cannot parse), not ours.
 The report (markdown + JSON) goes to --out (default realworld/report; with
 --slice, realworld/report-slice; with --stdlib, realworld/report-stdlib).
 
---slice lints a small fixed subset (about 3% of the lines) in about a minute,
-for CI.
+--slice lints a small fixed subset (about 3% of the lines) in well under a
+minute; .ci/run runs it, with an empty cache, after the default Python's suite.
 
 Findings are compared with the reviewed baseline (realworld/baseline.json,
 --baseline): the report lists findings not reviewed yet and reviewed ones no
 longer reported. Exit status 1 when the plugin failed (ASY000, a crash) or a
-finding is not in the baseline; 0 otherwise. --stdlib lints the standard library of every CPython 3.10-3.13 under
+finding is not in the baseline (both listed on stderr too); 0 otherwise.
+
+--stdlib lints the standard library of every CPython 3.10-3.13 under
 $(pyenv root)/versions, with this interpreter's flake8 and, where a venv with
 the plugin exists for that version (--stdlib-python-pattern, default
 /tmp/v{major}{minor}/bin/python), with that version's flake8 too.
@@ -51,6 +55,7 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
+import hashlib
 import json
 import os
 import re
@@ -62,6 +67,8 @@ import sysconfig
 import tarfile
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -120,6 +127,12 @@ PASS2_SELECT = ["--select", "ASY000,ASY104,E999,E902"]
 FORMAT = "%(path)s\t%(row)d\t%(col)d\t%(code)s\t%(text)s"
 SLOW_FILE_SECONDS = 2.0
 
+# Where sdists come from: a PEP 691 (JSON simple API) index; PyPI unless
+# $FLAKE8_ASYNC_TIPS_INDEX names another. pip is the fallback when it cannot be read.
+INDEX_URL = os.environ.get("FLAKE8_ASYNC_TIPS_INDEX") or "https://pypi.org/simple"
+NETWORK_TIMEOUT = 60
+SDIST_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".tar.bz2")
+
 
 def log(*parts: object) -> None:
     print(*parts, file=sys.stderr, flush=True)
@@ -142,14 +155,12 @@ def fetch_sdist(name: str, version: str, cache: Path) -> Path:
     if not archives:
         download_dir.mkdir(parents=True, exist_ok=True)
         log(f"downloading {name}=={version}")
-        command = [
-            sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-            "--no-deps", "--no-binary", ":all:", f"{name}=={version}", "-d", str(download_dir),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True)
+        try:
+            download_from_index(name, version, download_dir)
+        except IndexUnavailable as error:
+            log(f"  {error}; falling back to pip download (slow for some sdists: pip builds their metadata)")
+            pip_download(name, version, download_dir)
         archives = _archives(download_dir)
-        if not archives:
-            raise SystemExit(f"pip download of {name}=={version} failed:\n{result.stdout}{result.stderr}")
     if len(archives) != 1:
         raise SystemExit(f"expected one archive in {download_dir}, found {archives}")
     if dest.exists():
@@ -167,10 +178,85 @@ def fetch_sdist(name: str, version: str, cache: Path) -> Path:
     return dest
 
 
+class IndexUnavailable(Exception):
+    """The package index could not be reached or read (not: it has no such sdist)."""
+
+
+def download_from_index(name: str, version: str, download_dir: Path) -> Path:
+    """Fetch NAME==VERSION's sdist file itself, checked against the index's sha256.
+
+    The index's JSON simple API (PEP 691, what pip reads) lists every file of a
+    project with its URL and sha256. Unlike `pip download --no-binary :all:`,
+    this builds nothing: pip prepares an sdist's metadata before it counts as
+    downloaded, which for asyncpg means building Cython from source (minutes
+    on a fresh machine with an empty pip cache).
+    """
+    project = re.sub(r"[-_.]+", "-", name).lower()
+    page = f"{INDEX_URL.rstrip('/')}/{project}/"
+    request = urllib.request.Request(page, headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=NETWORK_TIMEOUT) as response:
+            listing = json.load(response)
+        files = listing["files"]
+    except (OSError, ValueError, KeyError, TypeError) as error:  # URLError, HTTPError and timeouts are OSErrors
+        raise IndexUnavailable(f"cannot read {page}: {error!r}") from error
+    candidates = [f for f in files if _sdist_version(f.get("filename", ""), project) == version]
+    if not candidates:
+        raise SystemExit(f"{page} lists no source distribution of {name}=={version}")
+    candidates.sort(key=lambda f: [f["filename"].endswith(s) for s in SDIST_SUFFIXES].index(True))
+    chosen = candidates[0]
+    expected = (chosen.get("hashes") or {}).get("sha256")
+    if not expected:
+        raise SystemExit(f"{page} gives no sha256 for {chosen['filename']}: cannot check it")
+    url = urllib.parse.urljoin(page, chosen["url"])
+    target = download_dir / chosen["filename"]
+    partial = download_dir / (chosen["filename"] + ".part")
+    for attempt in range(1, 4):
+        digest = hashlib.sha256()
+        try:
+            with urllib.request.urlopen(url, timeout=NETWORK_TIMEOUT) as response, partial.open("wb") as out:
+                while chunk := response.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            if attempt == 3:
+                raise IndexUnavailable(f"cannot download {url}: {error!r}") from error
+            log(f"  retrying {url} after {error!r}")
+            time.sleep(2 * attempt)
+            continue
+        break
+    if digest.hexdigest() != expected:
+        partial.unlink(missing_ok=True)
+        raise SystemExit(f"sha256 mismatch for {url}: got {digest.hexdigest()}, the index says {expected}")
+    partial.replace(target)
+    return target
+
+
+def _sdist_version(filename: str, project: str) -> str | None:
+    """The version in an sdist's file name if it is one of PROJECT's ('pytest_asyncio-1.5.0.tar.gz')."""
+    suffix = next((s for s in SDIST_SUFFIXES if filename.endswith(s)), None)
+    if suffix is None:
+        return None
+    distribution, _, version = filename[: -len(suffix)].rpartition("-")
+    return version if re.sub(r"[-_.]+", "-", distribution).lower() == project else None
+
+
+def pip_download(name: str, version: str, download_dir: Path) -> None:
+    """The fallback: pip, with its own configuration (index, proxy, certificates)."""
+    command = [
+        sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+        "--no-deps", "--no-binary", ":all:", f"{name}=={version}", "-d", str(download_dir),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if not _archives(download_dir):
+        raise SystemExit(f"pip download of {name}=={version} failed:\n{result.stdout}{result.stderr}")
+
+
 def _archives(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.name.endswith((".tar.gz", ".tgz", ".zip", ".tar.bz2")))
+    return sorted(p for p in directory.iterdir() if p.name.endswith(SDIST_SUFFIXES))
 
 
 def _extract(archive: Path, into: Path) -> None:
@@ -862,6 +948,16 @@ def main(argv: list[str] | None = None) -> int:
             f"findings {t['findings_by_code']}; plugin errors {t['plugin_errors']}")
         new = len(report["baseline"].get("new", []))
         log(f"against the baseline: {new} new (unreviewed) findings, {len(report['baseline'].get('gone', []))} gone")
+        # What makes the exit status 1 (and what went), in the log too: CI shows no report.
+        for title, items in (("plugin error", report["plugin_errors"]),
+                             ("new, not in the baseline", report["baseline"].get("new", [])),
+                             ("gone, in the baseline but not reported", report["baseline"].get("gone", []))):
+            for item in items[:50]:
+                log(f"  {title}: {item['project']} {item['path']}:{item.get('line', '?')} "
+                    f"{item.get('code', item.get('kind', ''))} "
+                    f"{item.get('summary') or item.get('text') or '(' + str(item.get('verdict')) + ')'}")
+            if len(items) > 50:
+                log(f"  ... {len(items) - 50} more {title}: see {out_dir / 'report.md'}")
         failed = bool(report["plugin_errors"]) or new > 0
     log(f"report written to {out_dir}")
     return 1 if failed else 0
