@@ -187,7 +187,20 @@ def paths(which: str) -> list[Path]:
         return [source_dir(name) / rel for name, rels in SLICE.items() for rel in rels]
     if which == "stdlib-sync":
         return [stdlib_sync_dir()]
+    if which == "realworld":
+        return realworld_paths()
     raise ValueError(which)
+
+
+def realworld_paths() -> list[Path]:
+    """The real-code corpus of scripts/realworld.py (17 pinned sdists, this interpreter's asyncio and its tests)."""
+    scripts = str(Path(__file__).resolve().parent.parent / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    import realworld
+
+    targets = realworld.corpus_targets(False, realworld.cache_root(), [])
+    return [path for target in targets for path in target["paths"]]
 
 
 # flake8's default --exclude: python files under these are not linted.
