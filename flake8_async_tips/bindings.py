@@ -15,7 +15,7 @@ from typing import Optional
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopedVisitor, ScopeKind
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     """One statement that binds a name, and what is known of the bound value."""
 
@@ -30,7 +30,7 @@ class Binding:
     imported: Optional[str] = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ScopeBindings:
     names: dict[str, list[Binding]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 from typing import Union
 
-from flake8_async_tips.bindings import BindingIndex
+from flake8_async_tips.bindings import BindingIndex, ScopeBindings
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -36,11 +36,34 @@ def outline_index(tree: ast.Module) -> BindingIndex:
         _prune(function, pruned, stored)
     index = BindingIndex.build(tree)
     index.stored_attributes |= stored
+    _forget_nested_scopes(index, tree)
     for function, is_generator in pruned.items():
-        own = index.of(function)
-        own.opaque = True
-        own.is_generator = is_generator
+        # Shared: what is kept per module is what the garbage collector walks.
+        index.scopes[id(function)] = _OPAQUE_GENERATOR if is_generator else _OPAQUE_FUNCTION
     return index
+
+
+def _forget_nested_scopes(index: BindingIndex, tree: ast.Module) -> None:
+    """Scopes keep their children only for the linted file's rules: here they would be kept cycles."""
+    for bindings in index.of(tree).names.values():
+        root = bindings[0].scope
+        while root.parent is not None:
+            root = root.parent
+        for scope in root.preorder():
+            scope.children = []
+        return
+
+
+_OPAQUE_FUNCTION = ScopeBindings(opaque=True)
+_OPAQUE_GENERATOR = ScopeBindings(opaque=True, is_generator=True)
+
+
+_RETURNS_NOTHING = ast.Return(value=None)
+_RETURNS_A_VALUE = ast.Return(value=ast.Constant(value=...))
+_PASS = ast.Pass()
+_NO_ARGUMENTS = ast.arguments(
+    posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
+)
 
 
 def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
@@ -64,9 +87,12 @@ def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
 def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -> None:
     facts = _BodyFacts(function)
     stored |= facts.stored_attributes
-    if facts.unusual_yield or _is_stub(function):
-        # Kept whole: a yield where the bindings' walk does not look is a
-        # generator for CPython, and a stub's body is what says it is one.
+    if facts.unusual_yield:
+        return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
+    if _is_stub(function):
+        # Its body (a docstring, `...`) is what says it is a stub.
+        _drop_signature(function)
+        pruned[function] = False
         return
     kept: list[ast.stmt] = []
     for statement in function.body:
@@ -74,23 +100,24 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
             _prune(statement, pruned, stored)  # a decorator's wrapper, returned by name
             kept.append(statement)
     kept.extend(facts.globals)
-    for returned in facts.returns:
-        value = returned.value
-        if value is not None and not isinstance(value, ast.Name):
-            value = ast.Constant(value=...)  # a value, whatever it was
-        kept.append(ast.Return(value=value))
-    kept.append(ast.Pass())  # a real body, not a stub's
+    # Returns of a name (a decorator's wrapper) are kept; the others only
+    # say whether a value is returned. Shared nodes: nothing binds in them.
+    kept.extend(returned for returned in facts.returns if isinstance(returned.value, ast.Name))
+    if any(returned.value is None for returned in facts.returns):
+        kept.append(_RETURNS_NOTHING)
+    if any(returned.value is not None and not isinstance(returned.value, ast.Name) for returned in facts.returns):
+        kept.append(_RETURNS_A_VALUE)
+    kept.append(_PASS)  # a real body, not a stub's
     function.body = kept
-    # Defaults and annotations are only read through the function's own
-    # scope's names, and that scope is opaque now.
-    arguments = function.args
-    arguments.defaults = []
-    arguments.kw_defaults = [None] * len(arguments.kwonlyargs)
-    for argument in (*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs, arguments.kwarg):
-        if argument is not None:
-            argument.annotation = None
-    function.returns = None
+    _drop_signature(function)
     pruned[function] = facts.is_generator
+
+
+def _drop_signature(function: Function) -> None:
+    # Parameters, their defaults and annotations are only read through the
+    # function's own scope's names, and that scope is opaque.
+    function.args = _NO_ARGUMENTS
+    function.returns = None
 
 
 class _BodyFacts:

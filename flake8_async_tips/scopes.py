@@ -61,7 +61,7 @@ _SCOPE_MAKERS = (
 _SPECIAL_NAMES = frozenset({"TypeAlias", "TypeVar", "ParamSpec", "TypeVarTuple"})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Scope:
     """One Python scope; identity is the node that opens it."""
 
