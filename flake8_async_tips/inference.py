@@ -168,6 +168,8 @@ class Inference:
         self.declared_coroutine_functions = declared_coroutine_functions
         self._bridge: Optional[AstroidBridge] = None
         self.root_scope = Scope(ScopeKind.MODULE, bindings.module, None)
+        # Qualified name -> (depth it was followed at, what it resolves to).
+        self._resolutions: dict[str, tuple[int, Values]] = {}
 
     @property
     def bridge(self) -> AstroidBridge:
@@ -214,7 +216,19 @@ class Inference:
         return None
 
     def _project_resolution(self, value: External, depth: int) -> Values:
-        """What a project name finally refers to, following re-exports; None if not the project's."""
+        """What a project name finally refers to, following re-exports; None if not the project's.
+
+        Asked again and again of the same names (every `self.method()` call):
+        an answer found with at least the budget of depth left is reused.
+        """
+        remembered = self._resolutions.get(value.name)
+        if remembered is not None and remembered[0] <= depth:
+            return remembered[1]
+        found = self._follow_project_name(value, depth)
+        self._resolutions[value.name] = (depth, found)
+        return found
+
+    def _follow_project_name(self, value: External, depth: int) -> Values:
         top = value.name.partition(".")[0]
         if top in _TABLE_PACKAGES and self.layout.find_module_file(top) is None:
             # The table answers for these libraries, installed or not: the same findings either way.
