@@ -11,6 +11,7 @@ from typing import Any
 from flake8_async_tips import __version__
 from flake8_async_tips import options as plugin_options
 from flake8_async_tips.context import FileContext
+from flake8_async_tips.inference import settle_module_cache
 from flake8_async_tips.prefilter import may_report
 from flake8_async_tips.rules import FAMILIES, all_error_classes
 from flake8_async_tips.rules.base import RuleFamily
@@ -53,6 +54,7 @@ class AsyncTipsChecker:
         # kept, the failure is reported as ASY000, and the others go on.
         if not self._may_report():
             return
+        settle_module_cache()
         families: list[RuleFamily] = []
         failures: dict[Any, Exception] = {}
         for family in FAMILIES:

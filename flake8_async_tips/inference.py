@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import gc
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -161,7 +162,11 @@ class Inference:
     """Answers the rules' questions about one module."""
 
     def __init__(
-        self, bindings: BindingIndex, layout: ProjectLayout, declared_coroutine_functions: frozenset[str] = frozenset()
+        self,
+        bindings: BindingIndex,
+        layout: ProjectLayout,
+        declared_coroutine_functions: frozenset[str] = frozenset(),
+        remember_resolutions: bool = True,
     ) -> None:
         self.bindings = bindings
         self.layout = layout
@@ -169,7 +174,9 @@ class Inference:
         self._bridge: Optional[AstroidBridge] = None
         self.root_scope = Scope(ScopeKind.MODULE, bindings.module, None)
         # Qualified name -> (depth it was followed at, what it resolves to).
-        self._resolutions: dict[str, tuple[int, Values]] = {}
+        # Not for cached modules: their answers name their own definitions,
+        # a reference cycle that would outlive the cache.
+        self._resolutions: Optional[dict[str, tuple[int, Values]]] = {} if remember_resolutions else None
 
     @property
     def bridge(self) -> AstroidBridge:
@@ -221,6 +228,8 @@ class Inference:
         Asked again and again of the same names (every `self.method()` call):
         an answer found with at least the budget of depth left is reused.
         """
+        if self._resolutions is None:
+            return self._follow_project_name(value, depth)
         remembered = self._resolutions.get(value.name)
         if remembered is not None and remembered[0] <= depth:
             return remembered[1]
@@ -877,6 +886,32 @@ MAX_CACHED_MODULES = 64
 _MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Inference]] = OrderedDict()
 
 
+class _Growth:
+    modules_read = 0  # since the cache was last set aside from the garbage collector
+
+
+_growth = _Growth()
+# Modules read before the cache is set aside again: each time costs one full collection.
+SETTLE_EVERY = 16
+
+
+def settle_module_cache() -> None:
+    """Set the long-lived cache aside from the cyclic garbage collector, between two files.
+
+    Every full collection flake8 triggers would otherwise walk each cached
+    module's nodes again. A full collection first frees the files linted so
+    far; `gc.freeze()` then exempts what is left, which stays reclaimable by
+    reference counting: the cached modules hold no reference cycles (outline
+    scopes keep no children, cached modules remember no resolutions), so an
+    evicted one is freed at once.
+    """
+    if _growth.modules_read < SETTLE_EVERY:
+        return
+    _growth.modules_read = 0
+    gc.collect()
+    gc.freeze()
+
+
 def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
     """The Inference of the module in `path`, or None if it cannot be read as Python."""
     key = (path, declared)
@@ -887,7 +922,8 @@ def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
     try:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
-        module = Inference(outline_index(tree), layout_of(path), declared)
+        module = Inference(outline_index(tree), layout_of(path), declared, remember_resolutions=False)
+        _growth.modules_read += 1
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
     _MODULES[key] = module

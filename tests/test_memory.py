@@ -56,3 +56,23 @@ def test_the_module_cache_is_bounded(tmp_path: Path) -> None:
     checker = AsyncTipsChecker(tree, source.splitlines(keepends=True), str(package / "main.py"))
     assert sum(text.startswith("ASY100") for _, _, text, _ in checker.run()) == count
     assert len(inference._MODULES) <= inference.MAX_CACHED_MODULES
+
+
+def test_a_cached_module_set_aside_from_the_collector_is_still_freed_when_evicted(tmp_path: Path) -> None:
+    """settle_module_cache() freezes the cache: only reference counting can free it then."""
+    for i in range(inference.MAX_CACHED_MODULES * 2 + inference.SETTLE_EVERY):
+        (tmp_path / f"mod{i}.py").write_text("class Client:\n    async def get(self):\n        return 1\n")
+    first = inference.module_at(str(tmp_path / "mod0.py"), frozenset())
+    assert first is not None
+    first_ref = weakref.ref(first)
+    tree_ref = weakref.ref(first.bindings.module)
+    for i in range(1, inference.SETTLE_EVERY + 1):
+        inference.module_at(str(tmp_path / f"mod{i}.py"), frozenset())
+    del first
+    inference.settle_module_cache()  # mod0 is frozen with the rest of the cache
+    try:
+        for i in range(inference.SETTLE_EVERY + 1, inference.MAX_CACHED_MODULES * 2 + inference.SETTLE_EVERY):
+            inference.module_at(str(tmp_path / f"mod{i}.py"), frozenset())
+        assert (first_ref(), tree_ref()) == (None, None)
+    finally:
+        gc.unfreeze()
