@@ -30,6 +30,7 @@ from support import lint
 
 from flake8_async_tips.checker import INTERNAL_ERROR_CODE, AsyncTipsChecker
 from flake8_async_tips.options import Config
+from flake8_async_tips.prefilter import has_async_word
 from flake8_async_tips.rules import FAMILIES
 from flake8_async_tips.rules.async_in_sync import AsyncInSyncRules
 from flake8_async_tips.rules.construct_mismatch import ConstructMismatchRules
@@ -61,10 +62,16 @@ def _parses(source: str) -> bool:
     return True
 
 
-# The families skip a file that never spells "async" or "await"; generated
-# code rarely does, so each example is also linted with this comment appended
-# (it changes nothing else), which makes every family walk it.
-FORCE_FAMILIES = "\n# async await\n"
+# The plugin skips a file with nothing async in reach; generated code rarely
+# has anything async, so each example is also linted with this statement
+# appended (a comment would not do: the prefilter ignores comments), which
+# makes every family walk it.
+FORCE_FAMILIES = "\n__force_the_walk__ = anext\n"
+
+
+def test_the_appended_statement_gets_past_the_prefilter() -> None:
+    assert has_async_word(FORCE_FAMILIES)
+    assert not has_async_word("\n# async await\n")
 
 
 def _assert_lints_cleanly(source: str) -> None:

@@ -11,9 +11,12 @@ value or is a stub.
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
 
+import hypothesmith
 import pytest
+from hypothesis import HealthCheck, Phase, assume, given, settings
 
 from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference import Definition, Inference, _returns_a_value, is_stub
@@ -81,3 +84,31 @@ def test_outline_cuts_function_bodies() -> None:
     tree = ast.parse(source)
     outline_index(tree)
     assert sum(1 for _ in ast.walk(tree)) < full_nodes * 0.7
+
+
+# Generated programs: whatever their shape, the outline answers as the full tree does.
+EXAMPLES = int(os.environ.get("ASYNC_TIPS_HYPOTHESIS_EXAMPLES", "100"))
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+@given(source=hypothesmith.from_node())
+def test_outline_answers_like_the_full_tree_on_generated_programs(source: str) -> None:
+    try:
+        full_tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        assume(False)
+        return
+    layout = layout_of("generated.py")
+    try:
+        expected = answers(Inference(BindingIndex.build(full_tree), layout))
+    except RecursionError:
+        assume(False)
+        return
+    assert answers(Inference(outline_index(ast.parse(source)), layout)) == expected
