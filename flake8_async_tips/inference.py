@@ -886,13 +886,9 @@ MAX_CACHED_MODULES = 64
 _MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Inference]] = OrderedDict()
 
 
-class _Growth:
-    modules_read = 0  # since the cache was last set aside from the garbage collector
-
-
-_growth = _Growth()
 # Modules read before the cache is set aside again: each time costs one full collection.
 SETTLE_EVERY = 16
+_read_since_settled = 0
 
 
 def settle_module_cache() -> None:
@@ -905,15 +901,17 @@ def settle_module_cache() -> None:
     scopes keep no children, cached modules remember no resolutions), so an
     evicted one is freed at once.
     """
-    if _growth.modules_read < SETTLE_EVERY:
+    global _read_since_settled
+    if _read_since_settled < SETTLE_EVERY:
         return
-    _growth.modules_read = 0
+    _read_since_settled = 0
     gc.collect()
     gc.freeze()
 
 
 def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
     """The Inference of the module in `path`, or None if it cannot be read as Python."""
+    global _read_since_settled
     key = (path, declared)
     if key in _MODULES:
         _MODULES.move_to_end(key)
@@ -923,10 +921,10 @@ def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
         with open(path, "rb") as file:
             tree = ast.parse(file.read(), path)
         module = Inference(outline_index(tree), layout_of(path), declared, remember_resolutions=False)
-        _growth.modules_read += 1
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
     _MODULES[key] = module
+    _read_since_settled += 1
     if len(_MODULES) > MAX_CACHED_MODULES:
         _MODULES.popitem(last=False)
     return module

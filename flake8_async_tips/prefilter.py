@@ -142,19 +142,25 @@ _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def _module_is_async_free(dotted: str, layout: ProjectLayout) -> bool:
+    files = _source_files(dotted, layout)
+    return files is not None and all(_file_is_async_free(path) for path in files)
+
+
+def _source_files(dotted: str, layout: ProjectLayout) -> Optional[list[str]]:
+    """The source files `import a.b.c` runs (a, a.b, a.b.c); None if one of them may be async unseen."""
     top = dotted.partition(".")[0]
     if top in ASYNC_PACKAGES:
-        return False
+        return None
+    files = []
     prefixes = dotted.split(".")
     for end in range(1, len(prefixes) + 1):
         name = ".".join(prefixes[:end])
         path = layout.find_module_file(name) or installed_module_file(name)
         if path is not None:
-            if not _file_is_async_free(path):
-                return False
+            files.append(path)
         elif end == 1 and _may_exist_compiled(top, layout):
-            return False
-    return True
+            return None
+    return files
 
 
 def _may_exist_compiled(top: str, layout: ProjectLayout) -> bool:
@@ -205,19 +211,11 @@ def _text_is_async_free(path: str, seen: set[str], pending: list[str]) -> bool:
         return False
     layout = layout_of(path)
     for dotted in _imports_in_text(text, layout):
-        if dotted is None:
+        files = None if dotted is None else _source_files(dotted, layout)
+        if files is None:
             return False
-        top = dotted.partition(".")[0]
-        if top in ASYNC_PACKAGES:
-            return False
-        prefixes = dotted.split(".")
-        for end in range(1, len(prefixes) + 1):
-            name = ".".join(prefixes[:end])
-            found = layout.find_module_file(name) or installed_module_file(name)
-            if found is None:
-                if end == 1 and _may_exist_compiled(top, layout):
-                    return False
-            elif found not in seen:
+        for found in files:
+            if found not in seen:
                 seen.add(found)
                 pending.append(found)
     return True
