@@ -261,43 +261,31 @@ def deepest(make: Callable[[int], str], accepts: Callable[[str], bool] = compile
 HEADER = "import asyncio\n\n\nasync def fetch():\n    return 1\n\n\ndef wrap(value):\n    return value\n\n\n"
 
 
+def in_main(*lines: str) -> str:
+    """HEADER and an `async def main()` with these body lines."""
+    return HEADER + "async def main():\n" + "".join(f"    {line}\n" for line in lines)
+
+
 def nested_parentheses(depth: int) -> str:
-    return (
-        HEADER
-        + "async def main():\n"
-        + "    " + "(" * depth + "asyncio.sleep(1)" + ")" * depth + "  # error: ASY100\n"
-        + "    return await " + "(" * depth + "fetch()" + ")" * depth + "\n"
+    return in_main(
+        "(" * depth + "asyncio.sleep(1)" + ")" * depth + "  # error: ASY100",
+        "return await " + "(" * depth + "fetch()" + ")" * depth,
     )
 
 
 def nested_lists(depth: int) -> str:
-    return (
-        HEADER
-        + "async def main():\n"
-        + "    asyncio.sleep(1)  # error: ASY100\n"
-        + "    return " + "[" * depth + "await fetch()" + "]" * depth + "\n"
-    )
+    return in_main("asyncio.sleep(1)  # error: ASY100", "return " + "[" * depth + "await fetch()" + "]" * depth)
 
 
 def nested_calls(depth: int) -> str:
-    return (
-        HEADER
-        + "async def main():\n"
-        + "    asyncio.sleep(1)  # error: ASY100\n"
-        + "    return await " + "wrap(" * depth + "fetch()" + ")" * depth + "\n"
-    )
+    return in_main("asyncio.sleep(1)  # error: ASY100", "return await " + "wrap(" * depth + "fetch()" + ")" * depth)
 
 
 def nested_dicts_and_subscripts(depth: int) -> str:
     value = "fetch"
     for level in range(depth):
         value = f"{{'k': {value}}}['k']" if level % 2 else f"[{value}][0]"
-    return (
-        HEADER
-        + "async def main():\n"
-        + "    asyncio.sleep(1)  # error: ASY100\n"
-        + f"    return await ({value})()\n"
-    )
+    return in_main("asyncio.sleep(1)  # error: ASY100", f"return await ({value})()")
 
 
 def nested_if_blocks(depth: int) -> str:
