@@ -17,20 +17,21 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Optional, Union
 
-from flake8_async_tips import known_apis
+from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import AstroidBridge
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
+from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
 from flake8_async_tips.outline import outline_index
-from flake8_async_tips.project import ProjectLayout, installed_module_file, layout_of
+from flake8_async_tips.project import ProjectLayout, installed_module_file, is_installed, layout_of
 from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 # Chains of aliases, attributes and bases longer than this are not followed.
 MAX_DEPTH = 12
 
-# Decorators that keep what calling the function makes.
-TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod"})
+_KEEPS = frozenset({decorators.KEEPS})
+_UNKNOWN_EFFECT = frozenset({decorators.UNKNOWN})
 
 
 @dataclass(frozen=True)
@@ -77,29 +78,6 @@ Values = Optional[frozenset[Value]]  # None: unknown
 _FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
 
 
-class CallableKind:
-    COROUTINE_FUNCTION = "coroutine function"
-    ASYNC_GENERATOR_FUNCTION = "async generator function"
-    GENERATOR_FUNCTION = "generator function"
-    SYNC_FUNCTION = "function"
-    # Decorated with contextlib.contextmanager / asynccontextmanager.
-    SYNC_CONTEXT_FACTORY = "context manager factory"
-    ASYNC_CONTEXT_FACTORY = "async context manager factory"
-    CLASS = "class"
-    UNKNOWN = "unknown"
-
-
-FUNCTION_KINDS = frozenset(
-    {
-        CallableKind.COROUTINE_FUNCTION,
-        CallableKind.ASYNC_GENERATOR_FUNCTION,
-        CallableKind.GENERATOR_FUNCTION,
-        CallableKind.SYNC_FUNCTION,
-        CallableKind.SYNC_CONTEXT_FACTORY,
-        CallableKind.ASYNC_CONTEXT_FACTORY,
-    }
-)
-
 # What an object supports: `for`/`with` (SYNC), `async for`/`async with` (ASYNC),
 # or it is a coroutine, which supports neither and lacks an `await`.
 SYNC = known_apis.SYNC
@@ -119,10 +97,6 @@ _CONTEXT_MANAGER_MADE_BY = {
     CallableKind.COROUTINE_FUNCTION: frozenset({COROUTINE}),
 }
 
-_CONTEXT_FACTORY_DECORATORS = {
-    "contextlib.contextmanager": CallableKind.SYNC_CONTEXT_FACTORY,
-    "contextlib.asynccontextmanager": CallableKind.ASYNC_CONTEXT_FACTORY,
-}
 _LITERAL_ITERABLES = (
     ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr
 )
@@ -382,10 +356,10 @@ class Inference:
         class_binding = self._class_definition(owner)
         if class_binding is None:
             return None
-        decorators = {_decorator_name(decorator) for decorator in function.decorator_list}
-        if not decorators:
+        bound_to = decorators.first_parameter_binding(function)
+        if bound_to == "instance":
             return frozenset({Instance(class_binding, exact=False)})
-        if decorators == {"classmethod"}:
+        if bound_to == "class":
             return frozenset({replace(class_binding, overridable=True)})
         return None
 
@@ -536,7 +510,7 @@ class Inference:
             node = value.node
             if isinstance(node, ast.ClassDef):
                 return CallableKind.CLASS if not node.keywords else CallableKind.UNKNOWN
-            if any(_decorator_name(d) not in TRANSPARENT_DECORATORS for d in node.decorator_list):
+            if node.decorator_list:
                 return self._decorated_kind(value, depth + 1)
             return self._plain_kind(node)
         return CallableKind.UNKNOWN
@@ -548,28 +522,97 @@ class Inference:
         return CallableKind.GENERATOR_FUNCTION if is_generator else CallableKind.SYNC_FUNCTION
 
     def _decorated_kind(self, function: Definition, depth: int) -> str:
-        """Look at what the decorators return: a wrapper `def` makes a sync callable whatever it wraps."""
+        """The kind after every decorator, innermost first (the outermost decides what the name is bound to)."""
         node = function.node
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        # The outermost decorator decides what the name is bound to.
-        outermost = node.decorator_list[0]
-        decorators = self.values(outermost, function.scope, depth + 1)
-        if decorators is None or len(decorators) != 1:
-            return CallableKind.UNKNOWN
-        (decorator,) = decorators
-        if isinstance(decorator, External) and decorator.name in _CONTEXT_FACTORY_DECORATORS:
-            if len(node.decorator_list) == 1:
-                return _CONTEXT_FACTORY_DECORATORS[decorator.name]
-            return CallableKind.UNKNOWN
-        if not isinstance(decorator, Definition) or not isinstance(decorator.node, ast.FunctionDef):
-            return CallableKind.UNKNOWN
-        if decorator.node.decorator_list or self.bindings.of(decorator.node).is_generator:
-            return CallableKind.UNKNOWN
-        returned = _returned_local_functions(decorator.node)
-        if returned is None or not all(_only_wraps(wrapper) for wrapper in returned):
-            return CallableKind.UNKNOWN
-        kinds = {self._plain_kind(wrapper) for wrapper in returned}
-        return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+        kind = self._plain_kind(node)
+        for decorator in reversed(node.decorator_list):
+            kind = decorators.apply_all(self._decorator_effects(decorator, function.scope, depth + 1), kind)
+            if kind == CallableKind.UNKNOWN:
+                break
+        return kind
+
+    def _decorator_effects(self, decorator: ast.expr, scope: Scope, depth: int) -> frozenset[decorators.Effect]:
+        called = isinstance(decorator, ast.Call)
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        found = self.values(target, scope, depth + 1)
+        if found is None:
+            if self._imported_from_nowhere(target, scope) and decorators.may_assume_kept(_decorator_name(target)):
+                return _KEEPS
+            return _UNKNOWN_EFFECT
+        effects: set[decorators.Effect] = set()
+        for value in found:
+            effects |= self._value_effects(value, called, depth + 1)
+        return frozenset(effects)
+
+    def _value_effects(self, value: Value, called: bool, depth: int) -> frozenset[decorators.Effect]:
+        if depth > MAX_DEPTH:
+            return _UNKNOWN_EFFECT
+        if isinstance(value, External):
+            known = decorators.known_effect(canonical_class(value.name), called)
+            if known is not None:
+                return frozenset({known})
+            resolved = self._resolved(value, depth + 1)
+            if resolved is not value:
+                return self._value_effects(resolved, called, depth + 1)
+            if self._module_found_nowhere(value.name) and decorators.may_assume_kept(value.name):
+                return _KEEPS
+            return _UNKNOWN_EFFECT
+        if isinstance(value, Definition) and isinstance(value.node, ast.FunctionDef):
+            return value.module._def_effects(value.node, called)
+        return _UNKNOWN_EFFECT
+
+    def _def_effects(self, node: ast.FunctionDef, called: bool) -> frozenset[decorators.Effect]:
+        """A decorator (or, called, a decorator factory) read from its own def."""
+        if node.decorator_list or self.bindings.of(node).is_generator:
+            return _UNKNOWN_EFFECT
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        items = decorators.returned_items(node, returns)
+        if items is None:
+            return _UNKNOWN_EFFECT
+        effects: set[decorators.Effect] = set()
+        for item in items:
+            if called:
+                # A factory returns the decorator itself: a nested plain def.
+                if not isinstance(item, ast.FunctionDef):
+                    return _UNKNOWN_EFFECT
+                effects |= self._def_effects(item, called=False)
+            elif item == decorators.ARGUMENT:
+                effects.add(decorators.KEEPS)
+            elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and decorators.is_plain_wrapper(item):
+                effects.add(decorators.Effect(makes=self._plain_kind(item)))
+            else:
+                return _UNKNOWN_EFFECT
+        return frozenset(effects)
+
+    def _imported_from_nowhere(self, expr: ast.expr, scope: Scope) -> bool:
+        """`@vendor.retry(...)` where every binding of `vendor` imports a module found nowhere."""
+        root = expr
+        while isinstance(root, (ast.Attribute, ast.Call)):
+            root = root.value if isinstance(root, ast.Attribute) else root.func
+        if not isinstance(root, ast.Name):
+            return False
+        found = self.bindings.lookup(root.id, scope)
+        if not found:
+            return False
+        for binding in found:
+            imported = binding.imported
+            if imported is not None and imported.startswith("."):
+                imported = self.layout.absolute_import(imported)
+            if imported is None or not self._module_found_nowhere(imported):
+                return False
+        return True
+
+    def _module_found_nowhere(self, name: str) -> bool:
+        """Not the standard library's, the project's, an installed one nor one the tables answer for."""
+        top = name.partition(".")[0]
+        return not (
+            top in sys.stdlib_module_names
+            or top in _TABLE_PACKAGES
+            or top in decorators.KNOWN_PACKAGES
+            or self.layout.find_module_file(top)
+            or is_installed(top)
+        )
 
     def callee_kind(self, call: ast.Call, scope: Scope) -> str:
         """What kind of callable `call` calls, if every value it may be agrees."""
@@ -835,14 +878,6 @@ def _decorator_name(decorator: ast.expr) -> str:
     return ""
 
 
-def _only_wraps(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> bool:
-    """`@functools.wraps(fn)` copies metadata, not async-ness."""
-    return all(
-        isinstance(decorator, ast.Call) and _decorator_name(decorator.func) == "wraps"
-        for decorator in function.decorator_list
-    )
-
-
 def _own_statements(function: ast.AST) -> list[ast.AST]:
     """Every node of a function's own body, not those of functions or classes nested in it."""
     found: list[ast.AST] = []
@@ -858,26 +893,6 @@ def _own_statements(function: ast.AST) -> list[ast.AST]:
 
 def _returns_a_value(function: ast.AST) -> bool:
     return any(isinstance(node, ast.Return) and node.value is not None for node in _own_statements(function))
-
-
-def _returned_local_functions(
-    decorator: ast.FunctionDef,
-) -> Optional[list[Union[ast.FunctionDef, ast.AsyncFunctionDef]]]:
-    """The nested defs a decorator returns by name, or None if it may return anything else."""
-    nested = {
-        node.name: node
-        for node in decorator.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
-    returned = []
-    returns = [node for node in _own_statements(decorator) if isinstance(node, ast.Return)]
-    if not returns:
-        return None
-    for node in returns:
-        if not (isinstance(node.value, ast.Name) and node.value.id in nested):
-            return None
-        returned.append(nested[node.value.id])
-    return returned
 
 
 # Other modules (the project's, installed ones), read once per process (flake8

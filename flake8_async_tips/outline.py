@@ -16,9 +16,10 @@ names bound in it, so no answer can come from what was dropped.
 from __future__ import annotations
 
 import ast
-from typing import Union
+from typing import Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
+from flake8_async_tips.decorators import first_parameter, returned_name
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -100,24 +101,34 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
             _prune(statement, pruned, stored)  # a decorator's wrapper, returned by name
             kept.append(statement)
     kept.extend(facts.globals)
-    # Returns of a name (a decorator's wrapper) are kept; the others only
-    # say whether a value is returned. Shared nodes: nothing binds in them.
-    kept.extend(returned for returned in facts.returns if isinstance(returned.value, ast.Name))
+    # Returns of a name (a decorator's wrapper or argument, also through
+    # `functools.wraps(fn)(wrapper)`) are kept as `return name`; the others
+    # only say whether a value is returned. Shared nodes: nothing binds in them.
+    names = [returned_name(returned) for returned in facts.returns]
+    kept.extend(ast.Return(value=ast.Name(id=name, ctx=ast.Load())) for name in names if name is not None)
     if any(returned.value is None for returned in facts.returns):
         kept.append(_RETURNS_NOTHING)
-    if any(returned.value is not None and not isinstance(returned.value, ast.Name) for returned in facts.returns):
+    if any(returned.value is not None and name is None for returned, name in zip(facts.returns, names)):
         kept.append(_RETURNS_A_VALUE)
     kept.append(_PASS)  # a real body, not a stub's
     function.body = kept
-    _drop_signature(function)
+    argument = first_parameter(function)
+    _drop_signature(function, keep_first=argument if argument in names else None)
     pruned[function] = facts.is_generator
 
 
-def _drop_signature(function: Function) -> None:
+def _drop_signature(function: Function, keep_first: Optional[str] = None) -> None:
     # Parameters, their defaults and annotations are only read through the
-    # function's own scope's names, and that scope is opaque.
-    function.args = _NO_ARGUMENTS
+    # function's own scope's names, and that scope is opaque; a decorator that
+    # returns its argument keeps that one's name, which says so.
+    function.args = _NO_ARGUMENTS if keep_first is None else _first_argument_only(keep_first)
     function.returns = None
+
+
+def _first_argument_only(name: str) -> ast.arguments:
+    return ast.arguments(
+        posonlyargs=[], args=[ast.arg(arg=name)], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
+    )
 
 
 class _BodyFacts:

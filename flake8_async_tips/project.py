@@ -94,3 +94,20 @@ def installed_module_file(dotted: str) -> Optional[str]:
         return None
     roots = tuple(path for path in sys.path if path and os.path.isdir(path))
     return ProjectLayout(roots, None, False).find_module_file(dotted)
+
+
+@lru_cache(maxsize=8192)
+def is_installed(top: str) -> bool:
+    """Is a top-level module on sys.path at all, with Python source or compiled (found without importing)?"""
+    for path in sys.path:
+        if not path or not os.path.isdir(path):
+            continue
+        if os.path.isdir(os.path.join(path, top)) or os.path.isfile(os.path.join(path, top + ".py")):
+            return True
+        try:
+            names = os.listdir(path)
+        except OSError:
+            continue
+        if any(name.startswith(top + ".") and name.endswith((".so", ".pyd")) for name in names):
+            return True
+    return False

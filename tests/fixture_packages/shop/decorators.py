@@ -30,3 +30,46 @@ async def refresh_now():
 @logged
 async def refresh_logged():
     pass
+
+
+def identity(fn):
+    """Returns the function itself: its kind is kept."""
+    return fn
+
+
+def timed(fn):
+    """A wrapper through functools.wraps(fn)(wrapper): the wrapper's kind."""
+
+    async def wrapper(*args):
+        return await fn(*args)
+
+    return functools.wraps(fn)(wrapper)
+
+
+def retry(times):
+    """A decorator factory: `@retry(3)` returns `decorate`, which returns an async wrapper."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        async def wrapper(*args):
+            for _ in range(times):
+                try:
+                    return await fn(*args)
+                except OSError:
+                    pass
+
+        return wrapper
+
+    return decorate
+
+
+def in_thread(times):
+    """A factory whose decorator runs the coroutine: sync."""
+
+    def decorate(fn):
+        def wrapper(*args):
+            return asyncio.run(fn(*args))
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,253 @@
+"""What a decorator does to what calling the decorated function makes.
+
+A decorator's effect is read three ways, most certain first:
+- a table of the standard library's and common libraries' decorators
+  (each entry checked by running it: tests/test_decorator_table.py);
+- the decorator's own `def`, in the linted module or read in outline from
+  another module of the project or an installed library: one that returns
+  its argument keeps the kind; one that returns a nested wrapper (by name,
+  or through `functools.wraps(fn)(wrapper)`) gives the wrapper's kind; a
+  factory (`@retry(times=3)`) returns such a decorator;
+- a decorator that can be read nowhere (its module is neither the
+  project's, nor installed, nor the standard library's, as under
+  pre-commit) is assumed to keep the kind, as pyright assumes of a
+  decorator it cannot see; `docs/rules.md` says so.
+
+Everything else (a class used as a decorator, a wrapper returned any other
+way) leaves the kind unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from flake8_async_tips.kinds import CallableKind
+
+Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A map from the decorated function's kind to the kind of what the decorator returns."""
+
+    # None: the kind it is given (it returns its argument, or a wrapper of the same kind).
+    makes: Optional[str] = None
+    # The only kind it applies to (`@contextmanager` on a generator function); others: unknown.
+    only_from: Optional[str] = None
+
+    def apply(self, kind: str) -> str:
+        if kind == CallableKind.UNKNOWN or (self.only_from is not None and kind != self.only_from):
+            return CallableKind.UNKNOWN
+        return kind if self.makes is None else self.makes
+
+
+KEEPS = Effect()
+UNKNOWN = Effect(makes=CallableKind.UNKNOWN)
+
+
+def apply_all(effects: frozenset[Effect], kind: str) -> str:
+    """The kind every possible effect agrees on, else unknown."""
+    kinds = {effect.apply(kind) for effect in effects}
+    return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+
+
+@dataclass(frozen=True)
+class KnownDecorator:
+    """A decorator of the table: its effect used bare (`@cache`) and called (`@lru_cache(3)`)."""
+
+    bare: Optional[Effect]
+    called: Optional[Effect]
+
+
+_BOTH_KEEP = KnownDecorator(KEEPS, KEEPS)
+_BARE_KEEPS = KnownDecorator(KEEPS, None)
+_CALLED_KEEPS = KnownDecorator(None, KEEPS)
+# pytest calls fixtures itself; calling one directly fails ("Fixtures are not meant to be called directly").
+_FIXTURE = KnownDecorator(UNKNOWN, UNKNOWN)
+
+KNOWN_DECORATORS: dict[str, KnownDecorator] = {
+    "builtins.staticmethod": _BARE_KEEPS,
+    "builtins.classmethod": _BARE_KEEPS,
+    "abc.abstractmethod": _BARE_KEEPS,
+    "atexit.register": _BARE_KEEPS,
+    # An @overload is replaced by the implementation that follows it: the kinds must agree anyway.
+    "typing.overload": _BARE_KEEPS,
+    "typing_extensions.overload": _BARE_KEEPS,
+    "typing.final": _BARE_KEEPS,
+    "typing_extensions.final": _BARE_KEEPS,
+    "typing.override": _BARE_KEEPS,
+    "typing_extensions.override": _BARE_KEEPS,
+    "typing.no_type_check": _BARE_KEEPS,
+    # A coroutine function's deprecation wrapper returns its coroutine.
+    "warnings.deprecated": _CALLED_KEEPS,
+    "typing_extensions.deprecated": _CALLED_KEEPS,
+    "functools.wraps": _CALLED_KEEPS,
+    # The cache wrapper calls the function: a coroutine function's call still makes a coroutine.
+    "functools.cache": _BARE_KEEPS,
+    "functools.lru_cache": _BOTH_KEEP,
+    # An async def stays async under mock.patch since Python 3.8.
+    "unittest.mock.patch": _CALLED_KEEPS,
+    "unittest.mock.patch.object": _CALLED_KEEPS,
+    "unittest.mock.patch.dict": _CALLED_KEEPS,
+    "unittest.mock.patch.multiple": _CALLED_KEEPS,
+    "contextlib.contextmanager": KnownDecorator(
+        Effect(CallableKind.SYNC_CONTEXT_FACTORY, CallableKind.GENERATOR_FUNCTION), None
+    ),
+    "contextlib.asynccontextmanager": KnownDecorator(
+        Effect(CallableKind.ASYNC_CONTEXT_FACTORY, CallableKind.ASYNC_GENERATOR_FUNCTION), None
+    ),
+    "pytest.fixture": _FIXTURE,
+    "pytest_asyncio.fixture": _FIXTURE,
+    "trio.lowlevel.enable_ki_protection": _BARE_KEEPS,
+    "trio.lowlevel.disable_ki_protection": _BARE_KEEPS,
+    # A click command runs its callback synchronously when called.
+    "click.command": KnownDecorator(Effect(CallableKind.SYNC_FUNCTION), Effect(CallableKind.SYNC_FUNCTION)),
+    "click.group": KnownDecorator(Effect(CallableKind.SYNC_FUNCTION), Effect(CallableKind.SYNC_FUNCTION)),
+    "click.option": _CALLED_KEEPS,
+    "click.argument": _CALLED_KEEPS,
+    "click.pass_context": _BARE_KEEPS,
+    "click.pass_obj": _BARE_KEEPS,
+    # asgiref changes the kind: sync_to_async(f)() makes a coroutine, async_to_sync(f)() runs one.
+    "asgiref.sync.sync_to_async": KnownDecorator(
+        Effect(CallableKind.COROUTINE_FUNCTION, CallableKind.SYNC_FUNCTION),
+        Effect(CallableKind.COROUTINE_FUNCTION, CallableKind.SYNC_FUNCTION),
+    ),
+    "asgiref.sync.async_to_sync": KnownDecorator(
+        Effect(CallableKind.SYNC_FUNCTION, CallableKind.COROUTINE_FUNCTION),
+        Effect(CallableKind.SYNC_FUNCTION, CallableKind.COROUTINE_FUNCTION),
+    ),
+}
+
+# Packages the table speaks for: a decorator of theirs that it does not list is not assumed to keep the kind.
+KNOWN_PACKAGES = frozenset(name.partition(".")[0] for name in KNOWN_DECORATORS) - {"builtins"}
+
+# Every mark returns the function it marks (`@pytest.mark.asyncio`, `@pytest.mark.parametrize(...)`).
+_KEEPING_PREFIXES = ("pytest.mark.",)
+
+# Names that say a decorator runs a coroutine function or turns a sync one async: never assumed to keep the kind.
+_KIND_CHANGING_WORDS = ("sync", "run", "thread", "blocking", "loop", "await", "coroutine", "task", "fixture", "property")
+
+
+def known_effect(qualified: str, called: bool) -> Optional[Effect]:
+    """The table's effect for a decorator by qualified name; None if the table has no answer."""
+    entry = KNOWN_DECORATORS.get(qualified)
+    if entry is not None:
+        effect = entry.called if called else entry.bare
+        return UNKNOWN if effect is None else effect
+    if qualified.startswith(_KEEPING_PREFIXES):
+        return KEEPS
+    return None
+
+
+def may_assume_kept(name: str) -> bool:
+    """For a decorator that can be read nowhere: does its name leave room to assume it keeps the kind?"""
+    last = name.rpartition(".")[2].lower()
+    return not any(word in last for word in _KIND_CHANGING_WORDS)
+
+
+# --- decorators read from their own def -------------------------------------
+
+ARGUMENT = "argument"  # a return of the decorated function itself
+
+
+def returned_name(statement: ast.Return) -> Optional[str]:
+    """The name a return gives back: `return wrapper`, `return wraps(fn)(wrapper)`, `update_wrapper(wrapper, fn)`."""
+    value = statement.value
+    if isinstance(value, ast.Name):
+        return value.id
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Call):
+        # functools.wraps(fn)(wrapper): a copy of the metadata onto wrapper, which it returns.
+        if _called_name(value.func) == "wraps" and len(value.args) == 1 and isinstance(value.args[0], ast.Name):
+            return value.args[0].id
+    if isinstance(value, ast.Call) and _called_name(value) == "update_wrapper" and value.args:
+        if isinstance(value.args[0], ast.Name):
+            return value.args[0].id
+    return None
+
+
+def _called_name(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def first_parameter(function: Function) -> Optional[str]:
+    positional = [*function.args.posonlyargs, *function.args.args]
+    return positional[0].arg if positional else None
+
+
+def returned_items(function: Function, returns: list[ast.Return]) -> Optional[list[Union[str, Function]]]:
+    """What a def returns, if every return gives back its first parameter or a def nested in it.
+
+    ARGUMENT for the first parameter, the nested def's node otherwise; None
+    when any return gives anything else (or there is no return at all).
+    """
+    if not returns:
+        return None
+    argument = first_parameter(function)
+    nested: dict[str, list[Function]] = {}
+    for statement in function.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            nested.setdefault(statement.name, []).append(statement)
+    items: list[Union[str, Function]] = []
+    for statement in returns:
+        name = returned_name(statement)
+        if name is None:
+            return None
+        if name in nested:
+            items.extend(nested[name])
+        elif name == argument:
+            items.append(ARGUMENT)
+        else:
+            return None
+    return items
+
+
+def is_plain_wrapper(function: Function) -> bool:
+    """A wrapper whose kind is its own `def`'s: undecorated, or only `@functools.wraps(fn)`."""
+    return all(
+        isinstance(decorator, ast.Call) and _decorator_leaf(decorator.func) == "wraps"
+        for decorator in function.decorator_list
+    )
+
+
+def _decorator_leaf(decorator: ast.expr) -> str:
+    if isinstance(decorator, ast.Name):
+        return decorator.id
+    if isinstance(decorator, ast.Attribute):
+        return decorator.attr
+    return ""
+
+
+# --- the first parameter of a method -----------------------------------------
+
+# Decorators after which the first parameter is the class, or nothing bound at all.
+_NOT_INSTANCE_WORDS = ("classmethod", "staticmethod", "class_method", "static_method", "classproperty",
+                       "class_property", "declared_attr", "hybrid", "classattr", "lazyclass")
+_CLASS_PARAMETER_NAMES = frozenset({"cls", "klass", "mcs", "mcls", "metacls", "kls"})
+
+
+def first_parameter_binding(function: Function) -> str:
+    """What the first parameter of a function in a class body is bound to: "instance", "class" or "unknown".
+
+    It is the instance whatever decorates the method (`@mock.patch(...)`,
+    `@pytest.mark.asyncio`, `@functools.wraps`, `@abc.abstractmethod`,
+    `@retry(...)` all pass it on), except after staticmethod, classmethod and
+    the decorators that make one of them (sqlalchemy's `declared_attr` and
+    hybrids, `classproperty`s).
+    """
+    leaves = [_decorator_leaf(d.func if isinstance(d, ast.Call) else d).lower() for d in function.decorator_list]
+    if not leaves:
+        return "instance"
+    if leaves == ["classmethod"]:
+        return "class"
+    if any(word in leaf for leaf in leaves for word in _NOT_INSTANCE_WORDS):
+        return "unknown"
+    if first_parameter(function) in _CLASS_PARAMETER_NAMES:
+        return "unknown"  # named for a class: some decorator may make it one
+    return "instance"

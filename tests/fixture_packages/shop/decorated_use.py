@@ -1,0 +1,47 @@
+"""Decorators read in outline from shop/decorators.py."""
+
+from shop.decorators import identity, in_thread, logged, refresh_logged, refresh_now, retry, timed
+
+from . import decorators
+
+
+@identity
+async def ping():
+    pass
+
+
+@timed
+async def save():
+    pass
+
+
+@retry(3)
+async def connect():
+    pass
+
+
+@decorators.retry(times=2)
+async def reconnect():
+    pass
+
+
+@in_thread(1)
+async def load_now():
+    pass
+
+
+@logged
+async def load():
+    pass
+
+
+async def main():
+    ping()  # error: ASY100
+    save()  # error: ASY100
+    connect()  # error: ASY100
+    reconnect()  # error: ASY100
+    load_now()  # a sync wrapper that runs the coroutine
+    load()  # error: ASY100
+    refresh_logged()  # error: ASY100
+    refresh_now()  # defined with @blocking over there: sync
+    await ping()
