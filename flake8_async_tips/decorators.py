@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional, TypeVar, Union
 
 from flake8_async_tips.kinds import CallableKind
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class KnownDecorator:
 _BOTH_KEEP = KnownDecorator(KEEPS, KEEPS)
 _BARE_KEEPS = KnownDecorator(KEEPS, None)
 _CALLED_KEEPS = KnownDecorator(None, KEEPS)
+_SYNC_STAYS_SYNC = Effect(CallableKind.SYNC_FUNCTION, CallableKind.SYNC_FUNCTION)
 # pytest calls fixtures itself; calling one directly fails ("Fixtures are not meant to be called directly").
 _FIXTURE = KnownDecorator(UNKNOWN, UNKNOWN)
 
@@ -72,9 +74,10 @@ KNOWN_DECORATORS: dict[str, KnownDecorator] = {
     "builtins.classmethod": _BARE_KEEPS,
     "abc.abstractmethod": _BARE_KEEPS,
     "atexit.register": _BARE_KEEPS,
-    # An @overload is replaced by the implementation that follows it: the kinds must agree anyway.
-    "typing.overload": _BARE_KEEPS,
-    "typing_extensions.overload": _BARE_KEEPS,
+    # Calling an @overload itself raises NotImplementedError; the implementation that
+    # follows it is what the name is bound to (see `runtime_bindings`).
+    "typing.overload": KnownDecorator(UNKNOWN, None),
+    "typing_extensions.overload": KnownDecorator(UNKNOWN, None),
     "typing.final": _BARE_KEEPS,
     "typing_extensions.final": _BARE_KEEPS,
     "typing.override": _BARE_KEEPS,
@@ -103,10 +106,11 @@ KNOWN_DECORATORS: dict[str, KnownDecorator] = {
     "trio.lowlevel.enable_ki_protection": _BARE_KEEPS,
     "trio.lowlevel.disable_ki_protection": _BARE_KEEPS,
     # A click command runs its callback synchronously when called.
-    "click.command": KnownDecorator(Effect(CallableKind.SYNC_FUNCTION), Effect(CallableKind.SYNC_FUNCTION)),
-    "click.group": KnownDecorator(Effect(CallableKind.SYNC_FUNCTION), Effect(CallableKind.SYNC_FUNCTION)),
+    # A click command calls its callback and returns what it returns (standalone_mode=False), or exits.
+    "click.command": KnownDecorator(_SYNC_STAYS_SYNC, _SYNC_STAYS_SYNC),
     "click.option": _CALLED_KEEPS,
     "click.argument": _CALLED_KEEPS,
+    # Inside a click context: the callback called with the context (or its obj) first.
     "click.pass_context": _BARE_KEEPS,
     "click.pass_obj": _BARE_KEEPS,
     # asgiref changes the kind: sync_to_async(f)() makes a coroutine, async_to_sync(f)() runs one.
@@ -251,3 +255,13 @@ def first_parameter_binding(function: Function) -> str:
     if first_parameter(function) in _CLASS_PARAMETER_NAMES:
         return "unknown"  # named for a class: some decorator may make it one
     return "instance"
+
+
+def is_overload(function: ast.AST) -> bool:
+    return any(_decorator_leaf(decorator) == "overload" for decorator in getattr(function, "decorator_list", ()))
+
+
+def runtime_bindings(bindings: list[T]) -> list[T]:
+    """Without the `@overload` defs when an implementation binds the name too: it replaces them."""
+    kept = [binding for binding in bindings if not is_overload(binding.node)]  # type: ignore[attr-defined]
+    return kept if kept and len(kept) < len(bindings) else bindings

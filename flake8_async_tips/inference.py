@@ -271,7 +271,7 @@ class Inference:
         if not found:
             return None
         collected: set[Value] = set()
-        for binding in found:
+        for binding in decorators.runtime_bindings(found):
             values = self._binding_values(binding, depth + 1)
             if values is None:
                 return None
@@ -411,7 +411,7 @@ class Inference:
         own = self.bindings.of(node).names.get(attribute)
         if own:
             collected: set[Value] = set()
-            for binding in own:
+            for binding in decorators.runtime_bindings(own):
                 values = self._binding_values(binding, depth + 1)
                 if values is None:
                     return _UNKNOWN, None
