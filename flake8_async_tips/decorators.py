@@ -130,8 +130,11 @@ KNOWN_PACKAGES = frozenset(name.partition(".")[0] for name in KNOWN_DECORATORS) 
 # Every mark returns the function it marks (`@pytest.mark.asyncio`, `@pytest.mark.parametrize(...)`).
 _KEEPING_PREFIXES = ("pytest.mark.",)
 
-# Names that say a decorator runs a coroutine function or turns a sync one async: never assumed to keep the kind.
-_KIND_CHANGING_WORDS = ("sync", "run", "thread", "blocking", "loop", "await", "coroutine", "task", "fixture", "property")
+# Names that say a decorator runs a coroutine function or turns a sync one async:
+# never assumed to keep the kind.
+_KIND_CHANGING_WORDS = (
+    "sync", "run", "thread", "blocking", "loop", "await", "coroutine", "task", "fixture", "property",
+)
 
 
 def known_effect(qualified: str, called: bool) -> Optional[Effect]:

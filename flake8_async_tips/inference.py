@@ -23,7 +23,7 @@ from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
 from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
 from flake8_async_tips.outline import outline_index
-from flake8_async_tips.project import ProjectLayout, installed_module_file, is_installed, layout_of
+from flake8_async_tips.project import ProjectLayout, found_on_disk, installed_module_file, layout_of
 from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
@@ -610,8 +610,7 @@ class Inference:
             top in sys.stdlib_module_names
             or top in _TABLE_PACKAGES
             or top in decorators.KNOWN_PACKAGES
-            or self.layout.find_module_file(top)
-            or is_installed(top)
+            or found_on_disk(top, self.layout.roots)
         )
 
     def callee_kind(self, call: ast.Call, scope: Scope) -> str:

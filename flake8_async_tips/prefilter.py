@@ -16,15 +16,13 @@ cannot be found, or too many modules to read, means "may be async".
 from __future__ import annotations
 
 import ast
-import os
 import re
 import sys
-from functools import lru_cache
 from typing import AnyStr, Iterator, Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.context import FileContext
-from flake8_async_tips.project import ProjectLayout, installed_module_file, layout_of
+from flake8_async_tips.project import ProjectLayout, found_on_disk, installed_module_file, layout_of
 
 # Any of these in a file's code may lead to a report: the keywords, the async
 # builtins, the async protocol methods and names like `AsyncExitStack`.
@@ -165,20 +163,7 @@ def _source_files(dotted: str, layout: ProjectLayout) -> Optional[list[str]]:
 
 def _may_exist_compiled(top: str, layout: ProjectLayout) -> bool:
     """A top-level module with no source file that astroid might still find (compiled, a namespace)."""
-    return top not in sys.stdlib_module_names and _found_on_disk(top, layout.roots)
-
-
-@lru_cache(maxsize=4096)
-def _found_on_disk(top: str, roots: tuple[str, ...]) -> bool:
-    # Where nothing of that name exists, no finder can answer for it: it is not known at all.
-    for directory in (*roots, *sys.path):
-        try:
-            entries = os.listdir(directory or ".")
-        except OSError:
-            continue
-        if top in entries or any(entry.startswith(top + ".") for entry in entries):
-            return True
-    return False
+    return top not in sys.stdlib_module_names and found_on_disk(top, layout.roots)
 
 
 def _file_is_async_free(root: str) -> bool:

@@ -3,12 +3,16 @@
 Found from the file's path alone (flake8 gives the real path, or the
 `--stdin-display-name` for an editor's unsaved buffer): the directory above
 the outermost package (`__init__.py` chain) is an import root, and so is a
-`src/` directory on the way up, as in src layouts.
+`src/` directory on the way up, as in src layouts. Inside a project (a
+folder with pyproject.toml, setup.cfg, setup.py, tox.ini, pytest.ini or .git)
+the folders pytest puts on sys.path are roots too (`pytest_paths`).
 """
 
 from __future__ import annotations
 
+import configparser
 import os
+import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,6 +79,7 @@ def layout_of(filename: str) -> ProjectLayout:
             break
         root = parent
     roots = [root]
+    roots.extend(candidate for candidate in test_roots(directory) if candidate not in roots)
     probe = directory
     while True:
         if os.path.basename(probe) == "src" and probe not in roots:
@@ -87,6 +92,147 @@ def layout_of(filename: str) -> ProjectLayout:
     return ProjectLayout(tuple(roots), module_name or None, is_package)
 
 
+def test_roots(directory: str) -> tuple[str, ...]:
+    project = project_root(directory)
+    return () if project is None else pytest_paths(directory, project)
+
+
+# What marks the folder pytest takes as its rootdir, and a project's top.
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini", ".git")
+MAX_FOLDERS_UP = 64
+
+
+@lru_cache(maxsize=4096)
+def project_root(directory: str) -> Optional[str]:
+    """The nearest folder at or above `directory` that holds one of PROJECT_MARKERS."""
+    probe = directory
+    for _ in range(MAX_FOLDERS_UP):
+        if any(os.path.exists(os.path.join(probe, marker)) for marker in PROJECT_MARKERS):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return None
+        probe = parent
+    return None
+
+
+@lru_cache(maxsize=4096)
+def pytest_paths(directory: str, project: str) -> tuple[str, ...]:
+    """The folders pytest puts on sys.path for a test module in `directory`, nearest first.
+
+    In its default (prepend) import mode pytest inserts the first folder
+    without `__init__.py` above each conftest.py, from the test's folder up to
+    the rootdir; `python -m pytest` inserts the rootdir itself; the
+    `pythonpath` ini option adds its folders. A src layout's tests import the
+    package from `src/` (installed in development mode): that folder counts too.
+    """
+    found: list[str] = []
+    probe = directory
+    for _ in range(MAX_FOLDERS_UP):
+        if os.path.isfile(os.path.join(probe, "conftest.py")):
+            found.append(_first_folder_outside_packages(probe))
+        if probe == project:
+            break
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    found.append(project)
+    source = os.path.join(project, "src")
+    if os.path.isdir(source):
+        found.append(source)
+    found.extend(os.path.normpath(os.path.join(project, entry)) for entry in ini_pythonpath(project))
+    return tuple(dict.fromkeys(found))
+
+
+def _first_folder_outside_packages(directory: str) -> str:
+    probe = directory
+    for _ in range(MAX_FOLDERS_UP):
+        if not os.path.isfile(os.path.join(probe, "__init__.py")):
+            return probe
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            break
+        probe = parent
+    return probe
+
+
+def ini_pythonpath(project: str) -> tuple[str, ...]:
+    """pytest's `pythonpath` option, from the first of its config files that has a pytest section."""
+    for reader in (_pytest_ini, _pyproject_toml, _tox_ini, _setup_cfg):
+        try:
+            found = reader(project)
+        except (OSError, ValueError, UnicodeDecodeError, configparser.Error):
+            continue  # an unreadable config file: pytest would stop there; nothing is known from it
+        if found is not None:
+            return found
+    return ()
+
+
+def _ini_section(path: str, section: str) -> Optional[tuple[str, ...]]:
+    if not os.path.isfile(path):
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path, encoding="utf-8")
+    if not parser.has_section(section):
+        return None
+    return tuple(parser.get(section, "pythonpath", fallback="").split())
+
+
+def _pytest_ini(project: str) -> Optional[tuple[str, ...]]:
+    found = _ini_section(os.path.join(project, "pytest.ini"), "pytest")
+    return () if found is None and os.path.isfile(os.path.join(project, "pytest.ini")) else found
+
+
+def _tox_ini(project: str) -> Optional[tuple[str, ...]]:
+    return _ini_section(os.path.join(project, "tox.ini"), "pytest")
+
+
+def _setup_cfg(project: str) -> Optional[tuple[str, ...]]:
+    return _ini_section(os.path.join(project, "setup.cfg"), "tool:pytest")
+
+
+def _pyproject_toml(project: str) -> Optional[tuple[str, ...]]:
+    path = os.path.join(project, "pyproject.toml")
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as file:
+        text = file.read().decode("utf-8")
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: no TOML reader in the standard library
+        return _pyproject_pythonpath_by_pattern(text)
+    try:
+        tool = tomllib.loads(text).get("tool", {}).get("pytest")
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(str(error)) from error
+    if not isinstance(tool, dict):
+        return None
+    # pytest 9 reads [tool.pytest] natively; [tool.pytest.ini_options] before that.
+    options = tool.get("ini_options", tool)
+    value = options.get("pythonpath", ())
+    entries = value.split() if isinstance(value, str) else value
+    return tuple(entry for entry in entries if isinstance(entry, str))
+
+
+_TOML_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$", re.MULTILINE)
+_TOML_PYTHONPATH = re.compile(r"^\s*pythonpath\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|'[^']*')", re.MULTILINE)
+
+
+def _pyproject_pythonpath_by_pattern(text: str) -> Optional[tuple[str, ...]]:
+    """The same answer for the plain spellings of the option, without a TOML parser."""
+    sections = list(_TOML_SECTION.finditer(text))
+    for index, section in enumerate(sections):
+        if section.group(1).strip() not in ("tool.pytest.ini_options", "tool.pytest"):
+            continue
+        end = sections[index + 1].start() if index + 1 < len(sections) else len(text)
+        match = _TOML_PYTHONPATH.search(text, section.end(), end)
+        if match is None:
+            return ()
+        return tuple(re.findall(r"[\"']([^\"']*)[\"']", match.group(1)))
+    return None
+
+
 @lru_cache(maxsize=8192)
 def installed_module_file(dotted: str) -> Optional[str]:
     """The source file of an installed third-party module, found on sys.path without importing anything."""
@@ -96,18 +242,15 @@ def installed_module_file(dotted: str) -> Optional[str]:
     return ProjectLayout(roots, None, False).find_module_file(dotted)
 
 
-@lru_cache(maxsize=8192)
-def is_installed(top: str) -> bool:
-    """Is a top-level module on sys.path at all, with Python source or compiled (found without importing)?"""
-    for path in sys.path:
-        if not path or not os.path.isdir(path):
-            continue
-        if os.path.isdir(os.path.join(path, top)) or os.path.isfile(os.path.join(path, top + ".py")):
-            return True
+@lru_cache(maxsize=4096)
+def found_on_disk(top: str, roots: tuple[str, ...]) -> bool:
+    """Does anything of that name (source, package, compiled, namespace) lie in the roots or on sys.path?"""
+    # Where nothing of that name exists, no finder can answer for it: it is not known at all.
+    for directory in (*roots, *sys.path):
         try:
-            names = os.listdir(path)
+            entries = os.listdir(directory or ".")
         except OSError:
             continue
-        if any(name.startswith(top + ".") and name.endswith((".so", ".pyd")) for name in names):
+        if top in entries or any(entry.startswith(top + ".") for entry in entries):
             return True
     return False

@@ -1,0 +1,6 @@
+async def ping():
+    pass
+
+
+def pong():
+    pass

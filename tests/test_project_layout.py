@@ -1,0 +1,94 @@
+"""The import roots of a linted file: packages, src layouts and the folders pytest puts on sys.path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flake8_async_tips import project
+from flake8_async_tips.project import ini_pythonpath, layout_of
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _roots(path: Path) -> list[str]:
+    layout_of.cache_clear()
+    project.project_root.cache_clear()
+    project.pytest_paths.cache_clear()
+    return list(layout_of(str(path)).roots)
+
+
+def test_tests_folder_with_conftest_src_layout_and_rootdir(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "pyproject.toml": "[project]\nname = 'x'\n",
+        "src/app/__init__.py": "",
+        "tests/conftest.py": "",
+        "tests/api/test_x.py": "",
+    })
+    roots = _roots(tmp_path / "tests" / "api" / "test_x.py")
+    assert roots[0] == str(tmp_path / "tests" / "api")  # the module's own folder first, as pytest inserts it
+    assert roots[1:4] == [str(tmp_path / "tests"), str(tmp_path), str(tmp_path / "src")]
+
+
+def test_conftest_inside_a_package_inserts_the_folder_above_it(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "setup.py": "",
+        "tests/__init__.py": "",
+        "tests/conftest.py": "",
+        "tests/test_x.py": "",
+    })
+    roots = _roots(tmp_path / "tests" / "test_x.py")
+    assert roots == [str(tmp_path)]
+
+
+def test_no_project_marker_means_no_pytest_roots(tmp_path: Path) -> None:
+    _tree(tmp_path, {"loose/conftest.py": "", "loose/test_x.py": ""})
+    roots = _roots(tmp_path / "loose" / "test_x.py")
+    assert str(tmp_path / "loose") in roots
+    assert str(tmp_path) not in roots
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("pytest.ini", "[pytest]\npythonpath = lib tools\n", ("lib", "tools")),
+        ("tox.ini", "[pytest]\npythonpath = lib\n", ("lib",)),
+        ("tox.ini", "[tox]\nenvlist = py\n", ()),
+        ("setup.cfg", "[tool:pytest]\npythonpath = lib\n", ("lib",)),
+        ("pyproject.toml", "[tool.pytest.ini_options]\npythonpath = ['lib', \"more\"]\n", ("lib", "more")),
+        ("pyproject.toml", '[tool.pytest.ini_options]\npythonpath = "lib"\n', ("lib",)),
+        ("pyproject.toml", "[tool.pytest]\npythonpath = ['lib']\n", ("lib",)),
+        ("pyproject.toml", "[tool.black]\nline-length = 1\n", ()),
+    ],
+)
+def test_pytest_pythonpath_option(tmp_path: Path, name: str, text: str, expected: tuple[str, ...]) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert ini_pythonpath(str(tmp_path)) == expected
+
+
+def test_pythonpath_pattern_reader_agrees_with_tomllib() -> None:
+    text = "[tool.other]\npythonpath = ['no']\n[tool.pytest.ini_options]\naddopts = '-q'\npythonpath = ['lib', 'x']\n"
+    assert project._pyproject_pythonpath_by_pattern(text) == ("lib", "x")
+    assert project._pyproject_pythonpath_by_pattern("[tool.black]\n") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", "[tool.pytest.ini_options\npythonpath = [\n"),
+        ("setup.cfg", "[tool:pytest\npythonpath = lib\n"),
+        ("tox.ini", "not an ini file at all\n"),
+        ("pytest.ini", "\xff\xfe garbage"),
+    ],
+)
+def test_broken_config_files_give_no_roots_and_no_error(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_bytes(text.encode("latin-1"))
+    assert ini_pythonpath(str(tmp_path)) == ()
+    (tmp_path / "test_x.py").write_text("", encoding="utf-8")
+    assert str(tmp_path) in _roots(tmp_path / "test_x.py")
