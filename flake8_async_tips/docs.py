@@ -334,6 +334,16 @@ def _render_internal_error() -> list[str]:
     ]
 
 
+def _inference_notes() -> list[str]:
+    """How callees are followed, from the docstrings of the modules that follow them."""
+    from flake8_async_tips import decorators, project
+
+    lines = ["## What the inference reads", ""]
+    for title, module in (("Decorated callees", decorators), ("Imports", project)):
+        lines += [f"### {title}", "", textwrap.dedent(module.__doc__ or "").strip(), ""]
+    return lines
+
+
 def render() -> str:
     """The whole of docs/rules.md."""
     docs = {doc.code: doc for doc in code_docs()}
@@ -371,6 +381,7 @@ def render() -> str:
         "Off by default: " + ", ".join(default_off) + " (turn on with `--extend-select`).",
         "",
     ]
+    lines += _inference_notes()
     for family in FAMILIES:
         module_doc = sys.modules[family.__module__].__doc__ or family.__module__
         lines += [f"## {module_doc.strip().splitlines()[0].rstrip('.')}", ""]
