@@ -248,7 +248,7 @@ def _decorator_leaf(decorator: ast.expr) -> str:
 # --- the first parameter of a method -----------------------------------------
 
 # Decorators after which the first parameter is the class, or nothing bound at all.
-_NOT_INSTANCE_WORDS = ("classmethod", "staticmethod", "class_method", "static_method", "classproperty",
+_NOT_INSTANCE_WORDS = ("classmethod", "static", "class_method", "classproperty",
                        "class_property", "declared_attr", "hybrid", "classattr", "lazyclass")
 _CLASS_PARAMETER_NAMES = frozenset({"cls", "klass", "mcs", "mcls", "metacls", "kls"})
 

@@ -585,17 +585,22 @@ class Inference:
                 return _UNKNOWN_EFFECT
         return frozenset(effects)
 
-    def _imported_from_nowhere(self, expr: ast.expr, scope: Scope) -> bool:
-        """`@vendor.retry(...)` where every binding of `vendor` imports a module found nowhere."""
+    def _imported_from_nowhere(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """`@vendor.retry(...)`, `@app.route(...)` after `app = vendor.App()`: every way to the
+        decorator starts at an import of a module found nowhere."""
         root = expr
         while isinstance(root, (ast.Attribute, ast.Call)):
             root = root.value if isinstance(root, ast.Attribute) else root.func
-        if not isinstance(root, ast.Name):
+        if not isinstance(root, ast.Name) or depth > MAX_DEPTH:
             return False
         found = self.bindings.lookup(root.id, scope)
         if not found:
             return False
         for binding in found:
+            if binding.value is not None:
+                if not self._imported_from_nowhere(binding.value, binding.scope, depth + 1):
+                    return False
+                continue
             imported = binding.imported
             if imported is not None and imported.startswith("."):
                 imported = self.layout.absolute_import(imported)
