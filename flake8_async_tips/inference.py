@@ -21,6 +21,7 @@ from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import AstroidBridge
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding, BindingIndex
+from flake8_async_tips.bodies import always_raises, is_stub
 from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
 from flake8_async_tips.outline import outline_index
 from flake8_async_tips.project import ProjectLayout, found_on_disk, installed_module_file, layout_of
@@ -667,7 +668,7 @@ class Inference:
         if not found or len(found) != 1:
             return Verdict.UNKNOWN
         (value,) = found
-        if isinstance(value, Definition) and (value.overridable or _is_stub(value.node)):
+        if isinstance(value, Definition) and (value.overridable or is_stub(value.node)):
             return Verdict.UNKNOWN  # what an override or the real implementation returns is not known
         kind = self.callable_kind(value)
         if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.GENERATOR_FUNCTION):
@@ -751,8 +752,10 @@ class Inference:
         node = cls.node
         if depth > MAX_DEPTH or method in self.bindings.stored_attributes or not isinstance(node, ast.ClassDef):
             return Verdict.UNKNOWN
-        if method in self.bindings.of(node).names:
-            return Verdict.YES
+        own = self.bindings.of(node).names.get(method)
+        if own:
+            # `def __enter__(self): raise TypeError("use async with")` refuses the protocol it defines.
+            return Verdict.NO if all(always_raises(binding.node) for binding in own) else Verdict.YES
         if node.keywords:
             return Verdict.UNKNOWN
         for base in node.bases:
@@ -826,25 +829,6 @@ def _overridable(found: Values) -> Values:
     if found is None:
         return None
     return frozenset(replace(v, overridable=True) if isinstance(v, Definition) else v for v in found)
-
-
-def is_stub(function: ast.AST) -> bool:
-    """A body of only a docstring, `...` or `raise NotImplementedError`: an interface, not code.
-
-    (`pass` is not one: `def __aexit__(self, *exc): pass` is real code that returns None.)
-    """
-    for statement in getattr(function, "body", []):
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
-            continue  # a docstring or `...`
-        if isinstance(statement, ast.Raise):
-            raised = statement.exc.func if isinstance(statement.exc, ast.Call) else statement.exc
-            if isinstance(raised, ast.Name) and raised.id == "NotImplementedError":
-                continue
-        return False
-    return True
-
-
-_is_stub = is_stub
 
 
 def _builtin(qualified: str) -> object:

@@ -19,6 +19,7 @@ import ast
 from typing import Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
+from flake8_async_tips.bodies import always_raises, is_stub
 from flake8_async_tips.decorators import first_parameter, returned_name
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -90,8 +91,8 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
     stored |= facts.stored_attributes
     if facts.unusual_yield:
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
-    if _is_stub(function):
-        # Its body (a docstring, `...`) is what says it is a stub.
+    if is_stub(function) or always_raises(function):
+        # Its body (a docstring, `...`, one raise) is what says it is a stub or refuses to run.
         _drop_signature(function)
         pruned[function] = False
         return
@@ -179,10 +180,3 @@ class _BodyFacts:
 
 def _contains_yield(node: ast.AST) -> bool:
     return any(isinstance(inner, _YIELDS) for inner in ast.walk(node))
-
-
-def _is_stub(function: Function) -> bool:
-    # Imported here: inference imports this module.
-    from flake8_async_tips.inference import is_stub
-
-    return is_stub(function)

@@ -6,7 +6,8 @@ import ast
 from typing import Optional
 
 from flake8_async_tips import known_apis
-from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference, is_stub
+from flake8_async_tips.bodies import is_stub
+from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
