@@ -16,6 +16,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import mutation
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -30,6 +32,12 @@ class FileLabeler:
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parents[child] = node
+        # (kind, line, col) -> statement: a file can hold thousands of sites.
+        self.sites = {
+            (kind, *mutation.keyword_position(node)): node
+            for kind in mutation.KINDS for node in mutation.find_sites(tree, kind)
+        }
+        self.origins: dict[str, str] = {}
 
     # --- entry point -----------------------------------------------------------------
 
@@ -42,24 +50,11 @@ class FileLabeler:
             return self._call(node.value.value, function)
         if kind == "async with":
             expr = node.items[0].context_expr
-            shape = self._expr(expr, function)
-            return shape if len(node.items) == 1 else f"{shape} (first of {len(node.items)} items)"
+            return self._expr(expr, function)  # the first item's: the others rarely differ in shape
         return self._expr(node.iter, function)
 
     def _site(self, kind: str, line: int, col: int) -> ast.stmt | None:
-        for node in ast.walk(self.tree):
-            if kind == "await" and isinstance(node, ast.Expr) and isinstance(node.value, ast.Await):
-                if (node.value.lineno, node.value.col_offset) == (line, col):
-                    return node
-            elif kind == "async with" and isinstance(node, ast.AsyncWith) and (node.lineno, node.col_offset) == (
-                line, col
-            ):
-                return node
-            elif kind == "async for" and isinstance(node, ast.AsyncFor) and (node.lineno, node.col_offset) == (
-                line, col
-            ):
-                return node
-        return None
+        return self.sites.get((kind, line, col))
 
     # --- shapes ----------------------------------------------------------------------
 
@@ -113,7 +108,7 @@ class FileLabeler:
         while scope is not None:
             found = _local_binding(name, scope, line)
             if found:
-                return found if scope is function else f"enclosing function's {found}"
+                return found  # an enclosing function's binding is labelled as a local one
             scope = self._enclosing(scope, _FUNCTIONS)
         found = _local_binding(name, self.tree, line)
         if found is None:
@@ -136,6 +131,11 @@ class FileLabeler:
 
     def _module_origin(self, module: str) -> str:
         top = module.split(".")[0]
+        if top not in self.origins:
+            self.origins[top] = self._top_origin(top)
+        return self.origins[top]
+
+    def _top_origin(self, top: str) -> str:
         if top in sys.stdlib_module_names:
             return "(stdlib)"
         for base in (self.project_root, self.project_root / "src", self.project_root / "lib"):
@@ -231,7 +231,7 @@ def _binds(node: ast.AST, name: str) -> str | None:
                 return "bound by x = await f()"
             if isinstance(node.value, ast.Call):
                 return "bound by x = f()"
-            return f"bound by x = {type(node.value).__name__}"
+            return "bound by x = other expression"
     if isinstance(node, (ast.For, ast.AsyncFor)) and name in _targets(node.target):
         return "async for target" if isinstance(node, ast.AsyncFor) else "for target"
     if isinstance(node, (ast.With, ast.AsyncWith)):
