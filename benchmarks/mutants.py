@@ -63,6 +63,7 @@ from __future__ import annotations
 import argparse
 import ast
 import collections
+import hashlib
 import json
 import os
 import random
@@ -96,10 +97,24 @@ DEFAULT_MAX_FILES = 300
 
 def candidate_files(projects: set[str] | None) -> list[dict]:
     """Every corpus file with a site of some kind: project, root, path relative to it, path."""
+    targets = realworld.corpus_targets(False, realworld.cache_root(), [])
+    # Finding them parses every file that says "async" (~40 s): remembered per corpus and mutation code.
+    key = hashlib.sha1(json.dumps([realworld.PROJECTS, sys.version, [str(t["root"]) for t in targets],
+                                   Path(mutation.__file__).read_text()]).encode()).hexdigest()[:12]
+    remembered = corpus.cache_dir() / f"mutants-candidates-{key}.json"
+    if not remembered.is_file():
+        remembered.write_text(json.dumps(_scan(targets)))
     found = []
-    for target in realworld.corpus_targets(False, realworld.cache_root(), []):
-        if projects and target["project"] not in projects:
-            continue
+    for project, root, mirror_parts, rel in json.loads(remembered.read_text()):
+        if not projects or project in projects:
+            found.append({"project": project, "root": Path(root), "mirror": mirror_parts, "rel": rel,
+                          "path": Path(root) / rel})
+    return found
+
+
+def _scan(targets: list[dict]) -> list[list]:
+    found = []
+    for target in targets:
         root = target["root"]
         for path in corpus.python_files(target["paths"]):
             raw = path.read_bytes()
@@ -110,9 +125,8 @@ def candidate_files(projects: set[str] | None) -> list[dict]:
             except SyntaxError:
                 continue  # not this interpreter's syntax (flake8 would say E999)
             if any(mutation.find_sites(tree, kind) for kind in mutation.KINDS):
-                found.append({"project": target["project"], "root": root, "mirror": _mirror_roots(target),
-                              "rel": str(path.relative_to(root)), "path": path})
-    return sorted(found, key=lambda f: (f["project"], f["rel"]))
+                found.append([target["project"], str(root), _mirror_roots(target), str(path.relative_to(root))])
+    return sorted(found, key=lambda f: (f[0], f[3]))
 
 
 def add_mutants(files: list[dict]) -> list[dict]:
