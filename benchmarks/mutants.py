@@ -341,11 +341,7 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    snapshot, described = corpus.plugin_snapshot(args.plugin)
-    compare.CHILD_ENV = {**os.environ, "PYTHONPATH": str(snapshot)}
-    loaded = compare._py(args.with_python, "import flake8_async_tips, os; print(os.path.dirname(flake8_async_tips.__file__))")
-    if Path(loaded) != snapshot / "flake8_async_tips":
-        raise SystemExit(f"{args.with_python} imports the plugin from {loaded}, not from the snapshot {snapshot}")
+    snapshot, described = compare.freeze_plugin(args.plugin, args.with_python)  # sets compare.CHILD_ENV
     work = corpus.cache_dir() / "work" / f"mutants-{time.strftime('%Y%m%d-%H%M%S')}"
     work.mkdir(parents=True)
     print(f"plugin: {described}, frozen in {snapshot}\nwork:   {work}", flush=True)
