@@ -22,11 +22,14 @@ Trees: every mutant has to sit where its original sits, or the plugin's
 reading of sibling modules (`from .client import Client`, `from helpers
 import x` in tests/) would change.  For each variant (the originals and each
 kind) each project's tree is mirrored under the run's work directory with
-hard links (cheap: no file is copied), then each mutated file is unlinked
-and written anew (the corpus is never written through a link).  Other files
-of a mirror are the originals, also for files mutated in the same variant
-elsewhere in the tree: what another module defines is unchanged by a
-mutation of its bodies anyway.  The trees are deleted at the end
+hard links (cheap: nothing is copied; only .py and .pyi files are linked),
+then each mutated file is unlinked and written anew (the corpus is never
+written through a link).  A variant's mirror holds all of its mutants at
+once, so a module the plugin reads for another may be a mutant too: that
+changes nothing it reads there (a mutation changes a statement in a function
+body, not what a module defines, returns or yields).  The stdlib's asyncio
+and test/test_asyncio are mirrored with test/__init__.py, so their relative
+imports stay inside the mirror.  The trees are deleted at the end
 (--keep-trees keeps them).
 
 Runs: real flake8, one run per variant over that variant's files:
@@ -165,21 +168,27 @@ def _link_or_copy(source: str, dest: str) -> None:
         shutil.copy2(source, dest)
 
 
+def _not_python(directory: str, names: list[str]) -> list[str]:
+    # The plugin reads nothing but Python sources: docs, data and C sources need no link.
+    return [
+        name for name in names
+        if name == "__pycache__" or not (name.endswith((".py", ".pyi")) or os.path.isdir(os.path.join(directory, name)))
+    ]
+
+
 def mirror(root: Path, parts: list[str], dest: Path) -> None:
     """`root`'s `parts` (relative paths) under `dest`, hard-linked, with the __init__.py files above them."""
     for part in parts:
         source = root / part
         if part == ".":
-            shutil.copytree(root, dest, copy_function=_link_or_copy, dirs_exist_ok=True,
-                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(root, dest, copy_function=_link_or_copy, dirs_exist_ok=True, ignore=_not_python)
             continue
         for parent in Path(part).parents:
             init = root / parent / "__init__.py"
             if parent != Path(".") and init.is_file() and not (dest / parent / "__init__.py").exists():
                 (dest / parent).mkdir(parents=True, exist_ok=True)
                 _link_or_copy(str(init), str(dest / parent / "__init__.py"))
-        shutil.copytree(source, dest / part, copy_function=_link_or_copy, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source, dest / part, copy_function=_link_or_copy, dirs_exist_ok=True, ignore=_not_python)
 
 
 def build_trees(files: list[dict], work: Path) -> dict[str, dict[tuple[str, str], Path]]:
@@ -359,7 +368,10 @@ def main() -> None:
     print(f"files:  {len(files)} of {len(candidates)} candidates; {len(manifest)} sites "
           f"({', '.join(f'{kind} {per_kind[kind]}' for kind in mutation.KINDS)})", flush=True)
 
+    building = time.perf_counter()
     linted = build_trees(files, work)
+    print(f"trees:  {sum(map(len, linted.values()))} files to lint, mirrored in "
+          f"{time.perf_counter() - building:.1f} s", flush=True)
     runs = {variant: run_flake8(args.with_python, variant, linted[variant], args.jobs, work) for variant in VARIANTS}
     scored = score(files, runs)
     label_misses(files, scored["sites"])
