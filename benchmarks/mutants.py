@@ -26,8 +26,9 @@ hard links (cheap: nothing is copied; only .py and .pyi files are linked),
 then each mutated file is unlinked and written anew (the corpus is never
 written through a link).  A variant's mirror holds all of its mutants at
 once, so a module the plugin reads for another may be a mutant too: that
-changes nothing it reads there (a mutation changes a statement in a function
-body, not what a module defines, returns or yields).  The stdlib's asyncio
+changes next to nothing it reads there (a mutation changes a statement in a
+function body, not what a module defines; at most what a function returns,
+when it returns the target of a mutated `async with ... as x`).  The stdlib's asyncio
 and test/test_asyncio are mirrored with test/__init__.py, so their relative
 imports stay inside the mirror.  The trees are deleted at the end
 (--keep-trees keeps them).
