@@ -137,6 +137,17 @@ def check_plugin_sets(with_python: Path, without_python: Path) -> dict[str, list
     return {"with": with_plugins, "without": without_plugins}
 
 
+def freeze_plugin(ref: str, with_python: Path) -> tuple[Path, str]:
+    """Freeze the plugin at `ref` (corpus.plugin_snapshot), put it first on every child's PYTHONPATH, check it."""
+    global CHILD_ENV
+    snapshot, described = corpus.plugin_snapshot(ref)
+    CHILD_ENV = {**os.environ, "PYTHONPATH": str(snapshot)}
+    loaded = _py(with_python, "import flake8_async_tips, os; print(os.path.dirname(flake8_async_tips.__file__))")
+    if Path(loaded) != snapshot / "flake8_async_tips":
+        raise SystemExit(f"{with_python} imports the plugin from {loaded}, not from the snapshot {snapshot}")
+    return snapshot, described
+
+
 # --- one timed run -------------------------------------------------------------------
 
 
@@ -324,13 +335,8 @@ def main() -> None:
         parser.error("--rounds must be >= 1")
 
     corpus.ensure()
-    global CHILD_ENV
-    snapshot, described = corpus.plugin_snapshot(args.plugin)
-    CHILD_ENV = {**os.environ, "PYTHONPATH": str(snapshot)}
     with_python = args.with_python
-    loaded = _py(with_python, "import flake8_async_tips, os; print(os.path.dirname(flake8_async_tips.__file__))")
-    if Path(loaded) != snapshot / "flake8_async_tips":
-        raise SystemExit(f"{with_python} imports the plugin from {loaded}, not from the snapshot {snapshot}")
+    snapshot, described = freeze_plugin(args.plugin, with_python)
     without_python = baseline_python(with_python)
     plugins = check_plugin_sets(with_python, without_python)
     stamp = time.strftime("%Y%m%d-%H%M%S")
