@@ -1,16 +1,16 @@
 """Mutation recall: how many of the async keywords deleted from real code the plugin reports.
 
-    .venv/bin/python benchmarks/mutants.py                       # every file with a site, plugin at HEAD
+    .venv/bin/python benchmarks/mutants.py                       # the default sample, plugin at HEAD
     .venv/bin/python benchmarks/mutants.py --plugin worktree --misses 40
     .venv/bin/python benchmarks/mutants.py --max-files 100 --seed 3 --projects trio,anyio
 
 Corpus: the real code of scripts/realworld.py (its 17 pinned sdists, every
 file, and this interpreter's asyncio and test/test_asyncio), fetched by that
 script's own functions.  Candidates are the files with at least one site of
-a kind; all of them by default (737 sdist files and the stdlib's), or a
-seeded sample of --max-files of them (random.Random(--seed) over the
-candidates sorted by project and path, so one seed always picks the same
-files).
+a kind (737 sdist files and the stdlib's): by default a seeded sample of
+--max-files of them (300; --max-files 0 takes all), random.Random(--seed)
+over the candidates sorted by project and path, so one seed always picks
+the same files.
 
 Mutants (benchmarks/mutation.py): per file and kind, every site of the kind
 mutated at once, one mutant file per (file, kind): `await CALL(...)`
