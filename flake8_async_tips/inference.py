@@ -9,10 +9,12 @@ instances built in the module, `with ... as` targets and
 
 from __future__ import annotations
 
+import abc
 import ast
 import builtins
 import gc
 import sys
+import typing
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Optional, Union
@@ -418,27 +420,20 @@ class Inference:
                     return _UNKNOWN, None
                 collected |= values
             return _FOUND, frozenset(collected)
-        if node.keywords:
-            return _UNKNOWN, None  # a metaclass may add anything
+        bases = self._class_bases(cls, depth + 1)
+        if bases is None:
+            return _UNKNOWN, None
         # With several bases the MRO decides which definition wins: certain only
         # when a single one of them defines the attribute (or all agree).
         results: set[Values] = set()
-        for base in node.bases:
-            base_values = self.values(base, cls.scope, depth + 1)
-            if base_values is None or len(base_values) != 1:
-                return _UNKNOWN, None
-            (base_value,) = base_values
-            base_value = self._resolved(base_value, depth + 1)
-            if isinstance(base_value, Definition) and isinstance(base_value.node, ast.ClassDef):
-                status, found = self._class_lookup(base_value, attribute, depth + 1)
+        for base in bases:
+            if isinstance(base, Definition):
+                status, found = self._class_lookup(base, attribute, depth + 1)
                 if status == _UNKNOWN:
                     return _UNKNOWN, None
                 if status == _FOUND:
                     results.add(found)
-            elif isinstance(base_value, External) and isinstance(_builtin(base_value.name), type):
-                if hasattr(_builtin(base_value.name), attribute):
-                    return _UNKNOWN, None
-            else:
+            elif hasattr(base, attribute):
                 return _UNKNOWN, None
         if not results:
             return _ABSENT, None
@@ -756,23 +751,46 @@ class Inference:
         if own:
             # `def __enter__(self): raise TypeError("use async with")` refuses the protocol it defines.
             return Verdict.NO if all(always_raises(binding.node) for binding in own) else Verdict.YES
-        if node.keywords:
+        bases = self._class_bases(cls, depth + 1)
+        if bases is None:
             return Verdict.UNKNOWN
-        for base in node.bases:
-            found = self.values(base, cls.scope, depth + 1)
-            if found is None or len(found) != 1:
-                return Verdict.UNKNOWN
-            (value,) = found
-            value = self._resolved(value, depth + 1)
-            if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef):
-                verdict = value.module.class_defines(value, method, depth + 1)
-            elif isinstance(value, External) and isinstance(_builtin(value.name), type):
-                verdict = Verdict.YES if hasattr(_builtin(value.name), method) else Verdict.NO
+        for base in bases:
+            if isinstance(base, Definition):
+                verdict = base.module.class_defines(base, method, depth + 1)
             else:
-                verdict = Verdict.UNKNOWN
+                verdict = Verdict.YES if hasattr(base, method) else Verdict.NO
             if verdict is not Verdict.NO:
                 return verdict
         return Verdict.NO
+
+    def _class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
+        """A class's bases: the project's classes, or the runtime type of a builtin or known stdlib base.
+
+        None when any base is not known, or a metaclass other than ABCMeta may add anything.
+        `Base[T]` is `Base`: subscripting a generic class adds no attribute to it.
+        """
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if any(not self._is_abc_metaclass(keyword, cls.scope) for keyword in node.keywords):
+            return None
+        bases: list[Union[Definition, type]] = []
+        for base in node.bases:
+            expr = base.value if isinstance(base, ast.Subscript) else base
+            found = self.values(expr, cls.scope, depth + 1)
+            if found is None or len(found) != 1:
+                return None
+            (value,) = found
+            value = self._resolved(value, depth + 1)
+            if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef):
+                bases.append(value)
+            elif isinstance(value, External) and isinstance(_known_base(value.name), type):
+                bases.append(_known_base(value.name))  # type: ignore[arg-type]
+            else:
+                return None
+        return bases
+
+    def _is_abc_metaclass(self, keyword: ast.keyword, scope: Scope) -> bool:
+        return keyword.arg == "metaclass" and self.qualified_name(keyword.value, scope) == "abc.ABCMeta"
 
     def is_certainly_not_awaitable(self, expr: ast.expr, scope: Scope) -> Verdict:
         """For ASY304: a literal, a function object, a generator, or what a sync call certainly returns."""
@@ -833,6 +851,15 @@ def _overridable(found: Values) -> Values:
 
 def _builtin(qualified: str) -> object:
     return getattr(builtins, qualified.removeprefix("builtins."), None)
+
+
+# Standard-library bases whose attributes are the runtime's own: they define
+# no protocol method and no coroutine function.
+_KNOWN_BASES = {"typing.Generic": typing.Generic, "typing.Protocol": typing.Protocol, "abc.ABC": abc.ABC}
+
+
+def _known_base(qualified: str) -> object:
+    return _builtin(qualified) if qualified.startswith("builtins.") else _KNOWN_BASES.get(qualified)
 
 
 def _union_members(annotation: ast.expr) -> Optional[list[ast.expr]]:
