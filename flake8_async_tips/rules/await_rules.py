@@ -9,7 +9,7 @@ from typing import Optional
 from flake8_async_tips import known_apis
 from flake8_async_tips.inference import CallableKind, Inference
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted, where
-from flake8_async_tips.scopes import FUNCTION_LIKE, Scope, ScopeKind
+from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 
@@ -69,7 +69,10 @@ class LoopStartedInRunningLoop(AsyncTipsError):
     What it does:
         Reports `asyncio.run()`, `loop.run_until_complete()`,
         `loop.run_forever()`, `asyncio.Runner().run()`, `trio.run()` or
-        `anyio.run()` called directly in the body of an `async def`.
+        `anyio.run()` called directly in the body of an `async def`, or in a
+        list, set or dict comprehension there (`[asyncio.run(f(s)) for s in
+        symbols]`), which runs at once in the running loop. Not in a
+        generator expression, which runs wherever it is consumed.
 
     Why is this bad?
         A loop is already running there: `RuntimeError: asyncio.run() cannot
@@ -360,10 +363,13 @@ class AwaitRules(RuleFamily):
 
     def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
         shown = quoted(node.func)
-        if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
-            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(self.scope))
+        coroutine = _running_coroutine(self.scope)
+        if coroutine is not None:
+            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(coroutine))
             return
-        if callee in known_apis.NEW_LOOP_ENTRY_POINTS:
+        # A generator expression of an async def is not certainly run by its loop
+        # (not ASY102's), nor is it the module's entry point: not counted either.
+        if callee in known_apis.NEW_LOOP_ENTRY_POINTS and not _in_coroutine_expression(self.scope):
             self.loop_entries.append((node, shown, self.scope))
         argument = node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None
         if argument is None:
@@ -525,6 +531,27 @@ class AwaitRules(RuleFamily):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem="starts another event loop in this module")
             elif _inside_loop_body(self.context.tree, node, scope):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem="starts a new event loop on every iteration")
+
+
+def _running_coroutine(scope: Scope) -> Optional[Scope]:
+    """The `async def` whose running loop evaluates code of `scope`, if certain.
+
+    A list, set or dict comprehension runs at once, in its enclosing scope's
+    frame: inside an `async def`, its loop is running. A generator expression
+    runs whenever it is consumed, perhaps elsewhere: not counted.
+    """
+    while scope.kind is ScopeKind.COMPREHENSION and scope.parent is not None:
+        scope = scope.parent
+    return scope if scope.kind is ScopeKind.ASYNC_FUNCTION else None
+
+
+def _in_coroutine_expression(scope: Scope) -> bool:
+    """Is `scope` a comprehension or generator expression written in an `async def`?"""
+    while scope.kind in COMPREHENSION_LIKE and scope.parent is not None:
+        scope = scope.parent
+        if scope.kind is ScopeKind.ASYNC_FUNCTION:
+            return True
+    return False
 
 
 # Calls that can read any local by name.
