@@ -196,9 +196,10 @@ def _options_text(doc: CodeDoc, default_off: list[str]) -> str:
     parts = []
     if doc.code in default_off:
         parts.append(
-            f"Off by default (flake8's default-ignore list): turn it on with `--extend-select {doc.code}` "
-            f"(config key `extend-select = {doc.code}`). An explicit `--select` that covers it "
-            f"(`ASY`, `ASY1`) turns it on too."
+            f"Off by default: reported only when `{doc.code}` itself is named in `--select` or "
+            f"`--extend-select` (`--extend-select {doc.code}`, config key `extend-select = {doc.code}`). "
+            f"A prefix (`--select ASY`, `ASY1`, `ASY10`) does not turn it on, nor does an `ignore` "
+            f"that replaces flake8's default-ignore list."
         )
     own = doc.sections.get("Options:", "")
     if own:
@@ -368,7 +369,8 @@ def render() -> str:
         lines.append(f"| `{option.flag}` | {key} | {option.help} |")
     lines += [
         "",
-        "Off by default: " + ", ".join(default_off) + " (turn on with `--extend-select`).",
+        "Off by default: " + ", ".join(default_off) + " (reported only when named in full:"
+        " `--extend-select " + ", ".join(default_off) + "`; a prefix such as `ASY1` is not enough).",
         "",
     ]
     for family in FAMILIES:

@@ -29,7 +29,8 @@ def test_asy104_is_off_by_default_and_on_with_extend_select(tmp_path: Path) -> N
     assert default.returncode == 0, default.stdout + default.stderr
     selected = flake8("--isolated", "--extend-select", "ASY104", "app.py", cwd=tmp_path)
     assert selected.stdout.strip() == (
-        "app.py:9:1: ASY104 'asyncio.run()' starts another event loop in this module: run one main coroutine once"
+        "app.py:9:1: ASY104 'asyncio.run()' starts another event loop in this module (the first is on line 8): "
+        "run one main coroutine once"
     )
     assert selected.returncode == 1
 

@@ -124,10 +124,11 @@ class RepeatedLoopEntry(AsyncTipsError):
 
     What it does:
         Reports every call that creates a new event loop (`asyncio.run`,
-        `trio.run`, `anyio.run`) after the first in a module, and any inside a
-        `for`/`while` body. Running an existing loop again
-        (`loop.run_until_complete`, `runner.run`) re-enters the same loop and
-        is not counted. Enable it with `--extend-select ASY104`.
+        `trio.run`, `anyio.run`) after the first in a module, naming the line
+        of the first, and any inside a `for`/`while` body. Running an
+        existing loop again (`loop.run_until_complete`, `runner.run`)
+        re-enters the same loop and is not counted, nor are entries in an
+        `async def` (ASY102's).
 
     Why is this bad?
         Each call creates and closes a new event loop: objects bound to one
@@ -528,7 +529,9 @@ class AwaitRules(RuleFamily):
     def finish(self) -> None:
         for index, (node, shown, scope) in enumerate(self.loop_entries):
             if index > 0:
-                self.report(RepeatedLoopEntry, node, callee=shown, problem="starts another event loop in this module")
+                first = self.loop_entries[0][0].lineno
+                problem = f"starts another event loop in this module (the first is on line {first})"
+                self.report(RepeatedLoopEntry, node, callee=shown, problem=problem)
             elif _inside_loop_body(self.context.tree, node, scope):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem="starts a new event loop on every iteration")
 
