@@ -9,7 +9,7 @@ from typing import Optional
 from flake8_async_tips import known_apis
 from flake8_async_tips.inference import CallableKind, Inference
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted, where
-from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopeKind
+from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 
@@ -150,14 +150,19 @@ class RepeatedLoopEntry(AsyncTipsError):
 
 
 class GetEventLoopOutsideCoroutine(AsyncTipsError):
-    """`asyncio.get_event_loop()` outside a coroutine.
+    """`asyncio.get_event_loop()` where no event loop can be set.
 
     What it does:
-        Reports `asyncio.get_event_loop()` at module or class level, and in a
-        plain function that uses the loop it gets to run code
-        (`get_event_loop().run_until_complete(main())`). Silent where a loop
-        may have been installed: in a module that calls `set_event_loop()`,
-        and in methods (a class's setup may install one).
+        Reports `asyncio.get_event_loop()` at module level (or in a class
+        body there) of a module that is not a test module or conftest.py,
+        including its `if __name__ == "__main__":` block, and in a
+        module-level function that only such code calls and that uses the
+        loop it gets to run code (`get_event_loop().run_until_complete(main())`).
+        Silent wherever a loop may have been set first: in test functions,
+        fixtures, methods, decorated functions, functions the module never
+        calls or hands to others (an importer, a pytest fixture such as an
+        autouse `loop` in conftest.py, or a plugin may call them), and in a
+        module that calls `set_event_loop()`.
 
     Why is this bad?
         With no running loop it is deprecated (`DeprecationWarning: There is
@@ -397,8 +402,15 @@ class AwaitRules(RuleFamily):
         return self.inference.callee_kind(call, self.scope) == CallableKind.ASYNC_GENERATOR_FUNCTION
 
     def _check_get_event_loop(self, node: ast.Call) -> None:
-        if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS):
+        if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS) and self._at_script_level():
             self._report_get_event_loop(node)
+
+    def _at_script_level(self) -> bool:
+        """Module level, or a class body there, of a module that runs as a script."""
+        scope: Optional[Scope] = self.scope
+        while scope is not None and scope.kind is ScopeKind.CLASS:
+            scope = scope.parent
+        return scope is not None and scope.kind is ScopeKind.MODULE and self.context.script_code.module_level
 
     def _report_get_event_loop(self, node: ast.Call) -> None:
         if self._a_loop_may_be_set():
@@ -410,13 +422,10 @@ class AwaitRules(RuleFamily):
     def _a_loop_may_be_set(self) -> bool:
         """get_event_loop() returns, silently, a loop that set_event_loop() installed.
 
-        The module may install one anywhere (the stdlib's tests do it in setUp), and a
-        method may run after its class's setup installed one: stay silent then.
+        The module may install one anywhere (the stdlib's tests do it in setUp): stay
+        silent then. Where code outside the module may run first, see script_code.
         """
-        if "set_event_loop" in self.context.source:
-            return True
-        function = self.scope.enclosing_function()
-        return function is not None and function.parent is not None and function.parent.kind is ScopeKind.CLASS
+        return "set_event_loop" in self.context.source
 
     def _check_sync_callback(self, node: ast.Call, callee: str) -> None:
         positions, keywords = known_apis.CALLS_SYNCHRONOUSLY[callee]
@@ -473,8 +482,8 @@ class AwaitRules(RuleFamily):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr not in ("run_until_complete", "run_forever"):
             return
-        if self.scope.kind not in FUNCTION_LIKE or self.scope.kind is ScopeKind.ASYNC_FUNCTION:
-            return
+        if self.scope.kind is not ScopeKind.FUNCTION or self.scope.node not in self.context.script_code.functions:
+            return  # a caller, a fixture or a plugin may have set a loop before this runs
         for origin in self._loop_origins(node.value):
             self._report_get_event_loop(origin)
 
