@@ -1,4 +1,4 @@
-"""Each mistake flake8-async-tips catches, once. Run: flake8 --select ASY1,ASY2,ASY3 examples/"""
+"""Each mistake flake8-async-tips catches, once. Run: flake8 --select ASY1,ASY2,ASY3,E9 --extend-select ASY104 examples/"""
 
 import asyncio
 import time
