@@ -165,3 +165,42 @@ def test_asy105_reports_a_function_only_the_scripts_main_block_calls(tmp_path: P
     # The same text as a test module: pytest may have set a loop before any of it runs.
     (tmp_path / "app.py").rename(tmp_path / "test_app.py")
     assert flake8("--select", "ASY1,ASY2,ASY3,E9", "test_app.py", cwd=tmp_path).stdout == ""
+
+
+CALLBACKS_WITH_ARGUMENTS = """\
+import asyncio
+import threading
+
+
+async def worker(i):
+    await asyncio.sleep(0)
+
+
+async def fetch(url):
+    await asyncio.sleep(0)
+
+
+def start(count, options):
+    for i in range(count):
+        threading.Thread(target=worker, args=(i,)).start()
+    threading.Thread(target=worker, kwargs=options).start()
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.call_soon(fetch, "/")
+    loop.call_later(1, fetch, "/later")
+"""
+
+
+def test_asy107_suggests_a_call_that_keeps_the_arguments(tmp_path: Path) -> None:
+    (tmp_path / ".flake8").write_text("[flake8]\n")
+    (tmp_path / "app.py").write_text(CALLBACKS_WITH_ARGUMENTS)
+    result = flake8("--select", "ASY107", "app.py", cwd=tmp_path)
+    fixes = [line.split("without awaiting: ", 1)[1] for line in result.stdout.splitlines()]
+    assert fixes == [
+        "pass a sync wrapper, e.g. lambda: asyncio.run(worker(i))",
+        "pass a sync wrapper, e.g. lambda: asyncio.run(worker(**options))",
+        'schedule it instead: asyncio.create_task(fetch("/"))',
+        'schedule it instead: asyncio.create_task(fetch("/later"))',
+    ], result.stdout + result.stderr

@@ -8,7 +8,7 @@ from typing import Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.inference import CallableKind, Inference
-from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted, where
+from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, quoted, where
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
@@ -216,15 +216,20 @@ class CoroutineFunctionCalledSynchronously(AsyncTipsError):
         `loop.add_signal_handler`, `signal.signal`, `atexit.register`,
         `loop.run_in_executor`, `executor.submit` or `future.add_done_callback`.
 
+        The message suggests a call that keeps the arguments the API would
+        have passed: `Thread(target=worker, args=(i,))` suggests
+        `lambda: asyncio.run(worker(i))`, `loop.call_soon(fetch, "/")`
+        suggests `asyncio.create_task(fetch("/"))`.
+
     Why is this bad?
         The API calls it like a plain function: that only creates a coroutine
         nobody awaits, and the body never runs.
 
     Example:
-        threading.Thread(target=poll).start()
+        threading.Thread(target=poll, args=(host,)).start()
 
     Use instead:
-        threading.Thread(target=lambda: asyncio.run(poll())).start()
+        threading.Thread(target=lambda: asyncio.run(poll(host))).start()
     """
 
     code = "ASY107"
@@ -438,9 +443,10 @@ class AwaitRules(RuleFamily):
         for candidate in candidates:
             if self.inference.is_coroutine_function(candidate, self.scope) is Verdict.YES:
                 function = quoted(candidate)
-                fix = f"pass a sync wrapper, e.g. lambda: asyncio.run({function}())"
+                call = _callback_call(node, callee, candidate, self.context.source)
+                fix = f"pass a sync wrapper, e.g. lambda: asyncio.run({call})"
                 if callee.startswith("asyncio.") or callee == "asyncio.Future.add_done_callback":
-                    fix = f"schedule it instead: asyncio.create_task({function}())"
+                    fix = f"schedule it instead: asyncio.create_task({call})"
                 shown = quoted(node.func)
                 self.report(CoroutineFunctionCalledSynchronously, candidate, function=function, callee=shown, fix=fix)
 
@@ -543,6 +549,46 @@ class AwaitRules(RuleFamily):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem=problem)
             elif _inside_loop_body(self.context.tree, node, scope):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem="starts a new event loop on every iteration")
+
+
+def _callback_call(api_call: ast.Call, callee: str, callback: ast.expr, source: str) -> str:
+    """The call `api_call` will make of `callback`, with the arguments it hands on, as the user wrote them."""
+
+    def text(node: ast.AST) -> str:
+        segment = ast.get_source_segment(source, node)
+        return segment if segment and "\n" not in segment else ast.unparse(node)
+
+    arguments: list[str] = []
+    keywords: list[str] = []
+    forwarding = known_apis.CALLBACK_ARGUMENTS.get(callee)
+    if forwarding is not None:
+        position = next((i for i, arg in enumerate(api_call.args) if arg is callback), None)
+        if position is not None:
+            arguments = [text(arg) for arg in api_call.args[position + 1 :]]
+        if forwarding == known_apis.CALLBACK_REST_AND_KEYWORDS:
+            keywords = [text(keyword) for keyword in api_call.keywords]
+    elif callee in known_apis.CALLBACK_ARGS_KWARGS:
+        args_at, kwargs_at = known_apis.CALLBACK_ARGS_KWARGS[callee]
+        given = {keyword.arg: keyword.value for keyword in api_call.keywords if keyword.arg in ("args", "kwargs")}
+        if "args" not in given and args_at < len(api_call.args):
+            given["args"] = api_call.args[args_at]
+        if "kwargs" not in given and kwargs_at < len(api_call.args):
+            given["kwargs"] = api_call.args[kwargs_at]
+        args = given.get("args")
+        if isinstance(args, (ast.Tuple, ast.List)):
+            arguments = [text(element) for element in args.elts]
+        elif args is not None:
+            arguments = [f"*{text(args)}"]
+        kwargs = given.get("kwargs")
+        if isinstance(kwargs, ast.Dict) and all(
+            isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier()
+            for key in kwargs.keys
+        ):
+            keywords = [f"{key.value}={text(value)}" for key, value in zip(kwargs.keys, kwargs.values)]  # type: ignore[union-attr]
+        elif kwargs is not None:
+            keywords = [f"**{text(kwargs)}"]
+    call = f"{text(callback)}({', '.join(arguments + keywords)})"
+    return call if len(call) <= MAX_QUOTED else call[: MAX_QUOTED - 3] + "..."
 
 
 def _running_coroutine(scope: Scope) -> Optional[Scope]:
