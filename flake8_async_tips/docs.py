@@ -384,6 +384,22 @@ def render() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def code_index() -> list[tuple[str, str]]:
+    """(code, one-line summary) for every code, ASY000 included, in code order."""
+    _, default_off = plugin_options_doc()
+    index = [(doc.code, doc.summary + _off_note(doc, default_off)) for doc in code_docs()]
+    return sorted([*index, (INTERNAL_ERROR_CODE, "The plugin itself failed on a file (a bug in flake8-async-tips).")])
+
+
+def render_one(code: str) -> str:
+    """One code's whole documentation, as docs/rules.md has it. KeyError for an unknown code."""
+    if code == INTERNAL_ERROR_CODE:
+        return "\n".join(_render_internal_error()).rstrip("\n") + "\n"
+    docs = {doc.code: doc for doc in code_docs()}
+    _, default_off = plugin_options_doc()
+    return "\n".join(_render_code(docs[code], default_off)).rstrip("\n") + "\n"
+
+
 def documented_codes(markdown: str) -> list[str]:
     """The codes a rules.md documents (its `### ASYnnn` headings)."""
     return re.findall(r"^### (ASY\d{3})$", markdown, flags=re.MULTILINE)
