@@ -144,7 +144,8 @@ def test_asy105_is_silent_where_a_conftest_fixture_sets_the_loop(tmp_path: Path)
     assert (linted.returncode, linted.stdout) == (0, ""), linted.stdout + linted.stderr
     # CPython agrees: with the fixture's loop set, get_event_loop() neither warns nor fails.
     ran = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::DeprecationWarning", "test_x.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error::DeprecationWarning"]
+        + ["test_x.py"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

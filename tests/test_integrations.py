@@ -496,7 +496,8 @@ def recommended_selections() -> list[str]:
     hook = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     tox_lint = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     found = re.findall(r'--select(?:=|\s+|",\s*")([A-Z0-9,]+)', blocks + hook + tox_lint)
-    found += [",".join(re.findall(r'"([A-Z0-9]+)"', listed)) for listed in re.findall(r'"select":\s*\[([^\]]*)\]', blocks)]
+    for listed in re.findall(r'"select":\s*\[([^\]]*)\]', blocks):
+        found.append(",".join(re.findall(r'"([A-Z0-9]+)"', listed)))
     return sorted(set(found))
 
 

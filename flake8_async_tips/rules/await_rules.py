@@ -564,7 +564,7 @@ def _callback_call(api_call: ast.Call, callee: str, callback: ast.expr, source: 
     if forwarding is not None:
         position = next((i for i, arg in enumerate(api_call.args) if arg is callback), None)
         if position is not None:
-            arguments = [text(arg) for arg in api_call.args[position + 1 :]]
+            arguments = [text(arg) for arg in api_call.args[position + 1:]]
         if forwarding == known_apis.CALLBACK_REST_AND_KEYWORDS:
             keywords = [text(keyword) for keyword in api_call.keywords]
     elif callee in known_apis.CALLBACK_ARGS_KWARGS:
@@ -580,11 +580,9 @@ def _callback_call(api_call: ast.Call, callee: str, callback: ast.expr, source: 
         elif args is not None:
             arguments = [f"*{text(args)}"]
         kwargs = given.get("kwargs")
-        if isinstance(kwargs, ast.Dict) and all(
-            isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier()
-            for key in kwargs.keys
-        ):
-            keywords = [f"{key.value}={text(value)}" for key, value in zip(kwargs.keys, kwargs.values)]  # type: ignore[union-attr]
+        names = [key.value if isinstance(key, ast.Constant) else None for key in getattr(kwargs, "keys", [])]
+        if isinstance(kwargs, ast.Dict) and all(isinstance(name, str) and name.isidentifier() for name in names):
+            keywords = [f"{name}={text(value)}" for name, value in zip(names, kwargs.values)]
         elif kwargs is not None:
             keywords = [f"**{text(kwargs)}"]
     call = f"{text(callback)}({', '.join(arguments + keywords)})"
