@@ -1,4 +1,4 @@
-"""Each mistake flake8-async-tips catches, once. Run: flake8 --select ASY1,ASY2,ASY3 examples/"""
+"""Each mistake flake8-async-tips catches, once. Run: flake8 --select ASY1,ASY2,ASY3,E9 --extend-select ASY104 examples/"""
 
 import asyncio
 import time
@@ -76,5 +76,6 @@ def old_style():
 
 
 if __name__ == "__main__":
+    old_style()  # only this script calls old_style(): no event loop can be set there
     asyncio.run(main)  # ASY103: asyncio.run(main(...)), not the function
     asyncio.run(main(["/"]))  # ASY104 (off by default): a second new event loop in this module

@@ -11,6 +11,7 @@ from flake8_async_tips.options import Config
 if TYPE_CHECKING:
     from flake8_async_tips.bindings import BindingIndex
     from flake8_async_tips.inference import Inference
+    from flake8_async_tips.script_code import ScriptCode
 
 
 class FileContext:
@@ -39,3 +40,10 @@ class FileContext:
         from flake8_async_tips.project import layout_of
 
         return Inference(self.bindings, layout_of(self.filename), self.config.coroutine_functions)
+
+    @cached_property
+    def script_code(self) -> ScriptCode:
+        """Which code only runs as a script, where no event loop can be set (ASY105)."""
+        from flake8_async_tips.script_code import script_code
+
+        return script_code(self.tree, self.filename)

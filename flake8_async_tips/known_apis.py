@@ -250,6 +250,33 @@ CALLS_SYNCHRONOUSLY = {
     "asyncio.Future.add_done_callback": ((0,), ()),
 }
 
+# ASY107's suggested fix: the arguments each API hands its callback, so that the
+# suggested call keeps them. REST: the positional arguments after the callback
+# (`loop.call_soon(fetch, "/")` calls `fetch("/")`); REST_AND_KEYWORDS: those and
+# the keyword arguments (`executor.submit(fetch, "/", timeout=1)`). ARGS_KWARGS:
+# the `args`/`kwargs` parameters, by keyword or at these positions
+# (`Thread(target=worker, args=(i,))` calls `worker(i)`). APIs not listed pass
+# arguments of their own (a signal number, the future): the fix names none.
+CALLBACK_REST = "rest"
+CALLBACK_REST_AND_KEYWORDS = "rest and keywords"
+CALLBACK_ARGUMENTS = {
+    "asyncio.AbstractEventLoop.call_soon": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.call_soon_threadsafe": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.call_later": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.call_at": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.add_signal_handler": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.add_reader": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.add_writer": CALLBACK_REST,
+    "asyncio.AbstractEventLoop.run_in_executor": CALLBACK_REST,
+    "atexit.register": CALLBACK_REST_AND_KEYWORDS,
+    "concurrent.futures.Executor.submit": CALLBACK_REST_AND_KEYWORDS,
+}
+# (position of `args`, position of `kwargs`) in the signature.
+CALLBACK_ARGS_KWARGS = {
+    "threading.Thread": (3, 4),
+    "threading.Timer": (2, 3),
+}
+
 # --- ASY3xx: which protocols objects support -------------------------------
 SYNC = "sync"
 ASYNC = "async"

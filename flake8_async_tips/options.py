@@ -28,6 +28,9 @@ class Config:
     coroutine_functions: frozenset[str] = frozenset()
     # The codes flake8 will show (its --select/--ignore decisions); None: all of them.
     selected_codes: Optional[frozenset[str]] = None
+    # The opinionated codes the user named in --select/--extend-select (see
+    # OPINIONATED); None: no flake8 options were read, every code reports.
+    opinionated_named: Optional[frozenset[str]] = None
 
     @classmethod
     def from_flake8(cls, options: argparse.Namespace, codes: Iterable[str] = ()) -> Config:
@@ -38,10 +41,47 @@ class Config:
                 COROUTINE_FUNCTIONS, getattr(options, "async_tips_coroutine_functions", None)
             ),
             selected_codes=_selected(options, codes),
+            opinionated_named=named_opinionated_codes(options),
         )
 
+    def reports(self, code: str) -> bool:
+        """Will `code` be shown? Opinionated codes only when named, whatever flake8 selects."""
+        if code in OPINIONATED and self.opinionated_named is not None and code not in self.opinionated_named:
+            return False
+        return self.selected_codes is None or code in self.selected_codes
+
     def selects_any(self, codes: Iterable[str]) -> bool:
-        return self.selected_codes is None or any(code in self.selected_codes for code in codes)
+        return any(self.reports(code) for code in codes)
+
+
+# Opinionated codes: reported only when the user names the code itself in
+# --select or --extend-select (command line or config file). A prefix such as
+# `ASY1` or `ASY` is not enough: flake8 lets an explicit --select of a prefix
+# beat the default-ignore list, and the README's recommended `--select
+# ASY1,ASY2,ASY3` (or a project's `ignore = E501`, which replaces that list)
+# would turn an opinion on for everyone.
+OPINIONATED = frozenset({"ASY104"})
+
+
+def named_opinionated_codes(options: argparse.Namespace) -> frozenset[str]:
+    """The opinionated codes given, in full, in --select or --extend-select."""
+    named: set[str] = set()
+    for option in ("select", "extend_select"):
+        for value in _flattened(getattr(options, option, None)):
+            if value.strip().upper() in OPINIONATED:
+                named.add(value.strip().upper())
+    return frozenset(named)
+
+
+def _flattened(value: Any) -> Iterable[str]:
+    """The codes of a select-like option: None, a comma-separated string, a list, or a list of lists."""
+    if not value:
+        return
+    if isinstance(value, str):
+        yield from value.split(",")
+        return
+    for item in value:
+        yield from _flattened(item)
 
 
 def _selected(options: argparse.Namespace, codes: Iterable[str]) -> Optional[frozenset[str]]:
@@ -74,8 +114,9 @@ def _dotted_names(option: str, value: Any) -> frozenset[str]:
     return frozenset(cleaned)
 
 
-# Opinionated codes: off unless selected (`--extend-select ASY104`).
-DEFAULT_OFF = ["ASY104"]
+# Off unless named: flake8's default-ignore list hides them from a plain run,
+# and OPINIONATED keeps them off under a --select of a prefix.
+DEFAULT_OFF = sorted(OPINIONATED)
 
 
 def register(manager: Any) -> None:

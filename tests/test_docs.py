@@ -250,7 +250,8 @@ def test_readme_keeps_its_two_commands_first() -> None:
     lines = README.read_text(encoding="utf-8").splitlines()
     commands = [line for line in lines[:16] if line.startswith("python3 -m venv")]
     assert commands == [
-        "python3 -m venv .venv && .venv/bin/pip install . && .venv/bin/flake8 --select ASY1,ASY2,ASY3 examples/",
+        "python3 -m venv .venv && .venv/bin/pip install . && "
+        ".venv/bin/flake8 --select ASY1,ASY2,ASY3,E9 --extend-select ASY104 examples/",
         "python3 -m venv .venv && .venv/bin/pip install -e '.[test,integration]' && .venv/bin/pytest",
     ]
 

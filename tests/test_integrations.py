@@ -258,7 +258,7 @@ def test_the_hook_definition() -> None:
     (hook,) = hooks
     assert hook["id"] == "flake8-async-tips"
     assert (hook["entry"], hook["language"], hook["types"]) == ("flake8", "python", ["python"])
-    assert hook["args"] == ["--select", "ASY1,ASY2,ASY3"]
+    assert hook["args"] == ["--select", "ASY1,ASY2,ASY3,E9"]
     assert "additional_dependencies" not in hook  # the repository installs itself
 
 
@@ -303,7 +303,8 @@ def test_pre_commit_try_repo_fails_on_the_asy_finding(tmp_path: Path) -> None:
     run(["git", "init", "-q"], cwd=user_repo)
     (user_repo / "app.py").write_text(BAD_SOURCE)
     (user_repo / "notes.txt").write_text("await is not Python here\n")
-    run(["git", "add", "app.py", "notes.txt"], cwd=user_repo)
+    (user_repo / "broken.py").write_text("def f(:\n    pass\n")  # the hook's E9: it must not pass silently
+    run(["git", "add", "app.py", "notes.txt", "broken.py"], cwd=user_repo)
     env = tool_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PRE_COMMIT_COLOR="never")
     command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "flake8-async-tips", "--all-files"]
 
@@ -316,6 +317,9 @@ def test_pre_commit_try_repo_fails_on_the_asy_finding(tmp_path: Path) -> None:
     assert "app.py:5:12: ASY200 'await' inside non-async function 'load'" in failed.stdout
     assert "app.py:9:5: ASY100 coroutine 'asyncio.sleep' is never awaited" in failed.stdout
     assert "notes.txt" not in failed.stdout  # types: [python]
+    assert re.search(r"^broken\.py:\d+:\d+: E999 SyntaxError", failed.stdout, flags=re.MULTILINE), output
+
+    assert run(["git", "rm", "-qf", "broken.py"], cwd=user_repo).returncode == 0
 
     (user_repo / "app.py").write_text("import asyncio\n\n\nasync def main():\n    await asyncio.sleep(1)\n")
     run(["git", "add", "app.py"], cwd=user_repo)
@@ -342,7 +346,7 @@ def test_tox_configuration_lists_lint_and_every_python(tmp_path: Path) -> None:
     core = tox("config", "--core", "-k", "skip_missing_interpreters", workdir=tmp_path, timeout=TIMEOUT)
     assert "skip_missing_interpreters = True" in core.stdout, core.stdout + core.stderr
     lint = tox("config", "-e", "lint", "-k", "commands", workdir=tmp_path, timeout=TIMEOUT)
-    assert "commands = flake8 --select ASY1,ASY2,ASY3 flake8_async_tips tests" in lint.stdout, lint.stdout
+    assert "commands = flake8 --select ASY1,ASY2,ASY3,E9 flake8_async_tips tests" in lint.stdout, lint.stdout
 
 
 @pytest.mark.slow
@@ -351,7 +355,7 @@ def test_tox_lint_env_lints_the_project_with_the_plugin(tmp_path: Path) -> None:
     result = tox("run", "-e", "lint", workdir=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
-    assert "commands[0]> flake8 --select ASY1,ASY2,ASY3 flake8_async_tips tests" in output
+    assert "commands[0]> flake8 --select ASY1,ASY2,ASY3,E9 flake8_async_tips tests" in output
     assert "lint: OK" in output
     # The env's flake8 has the plugin, and it fails the env on a finding.
     version = tox("exec", "-e", "lint", "--", "flake8", "--version", workdir=tmp_path, timeout=TIMEOUT)
@@ -483,6 +487,33 @@ def test_a_nonexistent_path_needs_e9_in_a_narrow_selection(project: Path) -> Non
     with_e9 = flake8("--select", "ASY1,ASY2,ASY3,E9", "missing.py", cwd=project)
     assert "missing.py:0:1: E902 FileNotFoundError" in with_e9.stdout
     assert with_e9.returncode == 1
+
+
+def recommended_selections() -> list[str]:
+    """Every `--select` the README's code blocks, the pre-commit hook and the tox lint env recommend."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"^```[a-z]*\n(.*?)^```", readme, flags=re.MULTILINE | re.DOTALL))
+    hook = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    tox_lint = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    found = re.findall(r'--select(?:=|\s+|",\s*")([A-Z0-9,]+)', blocks + hook + tox_lint)
+    for listed in re.findall(r'"select":\s*\[([^\]]*)\]', blocks):
+        found.append(",".join(re.findall(r'"([A-Z0-9]+)"', listed)))
+    return sorted(set(found))
+
+
+def test_the_docs_recommend_selections() -> None:
+    # The hook, the tox env, the CLI, stdin, VS Code and pylsp examples; the parser found them.
+    assert "ASY1,ASY2,ASY3,E9" in recommended_selections()
+    assert len(re.findall("ASY1,ASY2,ASY3", (REPO / "README.md").read_text(encoding="utf-8"))) >= 6
+
+
+@pytest.mark.parametrize("selection", recommended_selections())
+def test_every_recommended_selection_reports_a_broken_file_and_a_missing_path(project: Path, selection: str) -> None:
+    (project / "broken.py").write_text("def f(:\n    pass\n")
+    result = flake8("--select", selection, "broken.py", "missing.py", cwd=project)
+    assert re.search(r"^broken\.py:\d+:\d+: E999 SyntaxError", result.stdout, flags=re.MULTILINE), result.stdout
+    assert "missing.py:0:1: E902 FileNotFoundError" in result.stdout, result.stdout
+    assert result.returncode == 1
 
 
 @pytest.mark.parametrize("typo", ["--async-tips-allow-top-level-awiat", "--async-tips-coroutines=a.b"])
@@ -625,7 +656,7 @@ def test_both_plugins_run_and_select_apart(venv_with_flake8_async: Path, project
     assert "ASY104" not in found  # still off by default
 
     ours = flake8_in(python, "--select", "ASY1,ASY2,ASY3", "app.py", cwd=project)
-    assert codes_in(ours.stdout) == ["ASY200", "ASY100", "ASY104"], ours.stdout  # ASY1 covers ASY104
+    assert codes_in(ours.stdout) == ["ASY200", "ASY100"], ours.stdout  # ASY104 only when named in full
     assert ours.returncode == 1
 
     theirs = flake8_in(python, "--select", "ASYNC", "app.py", cwd=project)

@@ -8,8 +8,8 @@ from typing import Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.inference import CallableKind, Inference
-from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted, where
-from flake8_async_tips.scopes import FUNCTION_LIKE, Scope, ScopeKind
+from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, quoted, where
+from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 
@@ -69,7 +69,10 @@ class LoopStartedInRunningLoop(AsyncTipsError):
     What it does:
         Reports `asyncio.run()`, `loop.run_until_complete()`,
         `loop.run_forever()`, `asyncio.Runner().run()`, `trio.run()` or
-        `anyio.run()` called directly in the body of an `async def`.
+        `anyio.run()` called directly in the body of an `async def`, or in a
+        list, set or dict comprehension there (`[asyncio.run(f(s)) for s in
+        symbols]`), which runs at once in the running loop. Not in a
+        generator expression, which runs wherever it is consumed.
 
     Why is this bad?
         A loop is already running there: `RuntimeError: asyncio.run() cannot
@@ -121,10 +124,11 @@ class RepeatedLoopEntry(AsyncTipsError):
 
     What it does:
         Reports every call that creates a new event loop (`asyncio.run`,
-        `trio.run`, `anyio.run`) after the first in a module, and any inside a
-        `for`/`while` body. Running an existing loop again
-        (`loop.run_until_complete`, `runner.run`) re-enters the same loop and
-        is not counted. Enable it with `--extend-select ASY104`.
+        `trio.run`, `anyio.run`) after the first in a module, naming the line
+        of the first, and any inside a `for`/`while` body. Running an
+        existing loop again (`loop.run_until_complete`, `runner.run`)
+        re-enters the same loop and is not counted, nor are entries in an
+        `async def` (ASY102's).
 
     Why is this bad?
         Each call creates and closes a new event loop: objects bound to one
@@ -146,14 +150,19 @@ class RepeatedLoopEntry(AsyncTipsError):
 
 
 class GetEventLoopOutsideCoroutine(AsyncTipsError):
-    """`asyncio.get_event_loop()` outside a coroutine.
+    """`asyncio.get_event_loop()` where no event loop can be set.
 
     What it does:
-        Reports `asyncio.get_event_loop()` at module or class level, and in a
-        plain function that uses the loop it gets to run code
-        (`get_event_loop().run_until_complete(main())`). Silent where a loop
-        may have been installed: in a module that calls `set_event_loop()`,
-        and in methods (a class's setup may install one).
+        Reports `asyncio.get_event_loop()` at module level (or in a class
+        body there) of a module that is not a test module or conftest.py,
+        including its `if __name__ == "__main__":` block, and in a
+        module-level function that only such code calls and that uses the
+        loop it gets to run code (`get_event_loop().run_until_complete(main())`).
+        Silent wherever a loop may have been set first: in test functions,
+        fixtures, methods, decorated functions, functions the module never
+        calls or hands to others (an importer, a pytest fixture such as an
+        autouse `loop` in conftest.py, or a plugin may call them), and in a
+        module that calls `set_event_loop()`.
 
     Why is this bad?
         With no running loop it is deprecated (`DeprecationWarning: There is
@@ -207,15 +216,20 @@ class CoroutineFunctionCalledSynchronously(AsyncTipsError):
         `loop.add_signal_handler`, `signal.signal`, `atexit.register`,
         `loop.run_in_executor`, `executor.submit` or `future.add_done_callback`.
 
+        The message suggests a call that keeps the arguments the API would
+        have passed: `Thread(target=worker, args=(i,))` suggests
+        `lambda: asyncio.run(worker(i))`, `loop.call_soon(fetch, "/")`
+        suggests `asyncio.create_task(fetch("/"))`.
+
     Why is this bad?
         The API calls it like a plain function: that only creates a coroutine
         nobody awaits, and the body never runs.
 
     Example:
-        threading.Thread(target=poll).start()
+        threading.Thread(target=poll, args=(host,)).start()
 
     Use instead:
-        threading.Thread(target=lambda: asyncio.run(poll())).start()
+        threading.Thread(target=lambda: asyncio.run(poll(host))).start()
     """
 
     code = "ASY107"
@@ -360,10 +374,13 @@ class AwaitRules(RuleFamily):
 
     def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
         shown = quoted(node.func)
-        if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
-            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(self.scope))
+        coroutine = _running_coroutine(self.scope)
+        if coroutine is not None:
+            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(coroutine))
             return
-        if callee in known_apis.NEW_LOOP_ENTRY_POINTS:
+        # A generator expression of an async def is not certainly run by its loop
+        # (not ASY102's), nor is it the module's entry point: not counted either.
+        if callee in known_apis.NEW_LOOP_ENTRY_POINTS and not _in_coroutine_expression(self.scope):
             self.loop_entries.append((node, shown, self.scope))
         argument = node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None
         if argument is None:
@@ -390,8 +407,15 @@ class AwaitRules(RuleFamily):
         return self.inference.callee_kind(call, self.scope) == CallableKind.ASYNC_GENERATOR_FUNCTION
 
     def _check_get_event_loop(self, node: ast.Call) -> None:
-        if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS):
+        if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS) and self._at_script_level():
             self._report_get_event_loop(node)
+
+    def _at_script_level(self) -> bool:
+        """Module level, or a class body there, of a module that runs as a script."""
+        scope: Optional[Scope] = self.scope
+        while scope is not None and scope.kind is ScopeKind.CLASS:
+            scope = scope.parent
+        return scope is not None and scope.kind is ScopeKind.MODULE and self.context.script_code.module_level
 
     def _report_get_event_loop(self, node: ast.Call) -> None:
         if self._a_loop_may_be_set():
@@ -403,13 +427,10 @@ class AwaitRules(RuleFamily):
     def _a_loop_may_be_set(self) -> bool:
         """get_event_loop() returns, silently, a loop that set_event_loop() installed.
 
-        The module may install one anywhere (the stdlib's tests do it in setUp), and a
-        method may run after its class's setup installed one: stay silent then.
+        The module may install one anywhere (the stdlib's tests do it in setUp): stay
+        silent then. Where code outside the module may run first, see script_code.
         """
-        if "set_event_loop" in self.context.source:
-            return True
-        function = self.scope.enclosing_function()
-        return function is not None and function.parent is not None and function.parent.kind is ScopeKind.CLASS
+        return "set_event_loop" in self.context.source
 
     def _check_sync_callback(self, node: ast.Call, callee: str) -> None:
         positions, keywords = known_apis.CALLS_SYNCHRONOUSLY[callee]
@@ -422,9 +443,10 @@ class AwaitRules(RuleFamily):
         for candidate in candidates:
             if self.inference.is_coroutine_function(candidate, self.scope) is Verdict.YES:
                 function = quoted(candidate)
-                fix = f"pass a sync wrapper, e.g. lambda: asyncio.run({function}())"
+                call = _callback_call(node, callee, candidate, self.context.source)
+                fix = f"pass a sync wrapper, e.g. lambda: asyncio.run({call})"
                 if callee.startswith("asyncio.") or callee == "asyncio.Future.add_done_callback":
-                    fix = f"schedule it instead: asyncio.create_task({function}())"
+                    fix = f"schedule it instead: asyncio.create_task({call})"
                 shown = quoted(node.func)
                 self.report(CoroutineFunctionCalledSynchronously, candidate, function=function, callee=shown, fix=fix)
 
@@ -466,8 +488,8 @@ class AwaitRules(RuleFamily):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr not in ("run_until_complete", "run_forever"):
             return
-        if self.scope.kind not in FUNCTION_LIKE or self.scope.kind is ScopeKind.ASYNC_FUNCTION:
-            return
+        if self.scope.kind is not ScopeKind.FUNCTION or self.scope.node not in self.context.script_code.functions:
+            return  # a caller, a fixture or a plugin may have set a loop before this runs
         for origin in self._loop_origins(node.value):
             self._report_get_event_loop(origin)
 
@@ -522,9 +544,70 @@ class AwaitRules(RuleFamily):
     def finish(self) -> None:
         for index, (node, shown, scope) in enumerate(self.loop_entries):
             if index > 0:
-                self.report(RepeatedLoopEntry, node, callee=shown, problem="starts another event loop in this module")
+                first = self.loop_entries[0][0].lineno
+                problem = f"starts another event loop in this module (the first is on line {first})"
+                self.report(RepeatedLoopEntry, node, callee=shown, problem=problem)
             elif _inside_loop_body(self.context.tree, node, scope):
                 self.report(RepeatedLoopEntry, node, callee=shown, problem="starts a new event loop on every iteration")
+
+
+def _callback_call(api_call: ast.Call, callee: str, callback: ast.expr, source: str) -> str:
+    """The call `api_call` will make of `callback`, with the arguments it hands on, as the user wrote them."""
+
+    def text(node: ast.AST) -> str:
+        segment = ast.get_source_segment(source, node)
+        return segment if segment and "\n" not in segment else ast.unparse(node)
+
+    arguments: list[str] = []
+    keywords: list[str] = []
+    forwarding = known_apis.CALLBACK_ARGUMENTS.get(callee)
+    if forwarding is not None:
+        position = next((i for i, arg in enumerate(api_call.args) if arg is callback), None)
+        if position is not None:
+            arguments = [text(arg) for arg in api_call.args[position + 1:]]
+        if forwarding == known_apis.CALLBACK_REST_AND_KEYWORDS:
+            keywords = [text(keyword) for keyword in api_call.keywords]
+    elif callee in known_apis.CALLBACK_ARGS_KWARGS:
+        args_at, kwargs_at = known_apis.CALLBACK_ARGS_KWARGS[callee]
+        given = {keyword.arg: keyword.value for keyword in api_call.keywords if keyword.arg in ("args", "kwargs")}
+        if "args" not in given and args_at < len(api_call.args):
+            given["args"] = api_call.args[args_at]
+        if "kwargs" not in given and kwargs_at < len(api_call.args):
+            given["kwargs"] = api_call.args[kwargs_at]
+        args = given.get("args")
+        if isinstance(args, (ast.Tuple, ast.List)):
+            arguments = [text(element) for element in args.elts]
+        elif args is not None:
+            arguments = [f"*{text(args)}"]
+        kwargs = given.get("kwargs")
+        names = [key.value if isinstance(key, ast.Constant) else None for key in getattr(kwargs, "keys", [])]
+        if isinstance(kwargs, ast.Dict) and all(isinstance(name, str) and name.isidentifier() for name in names):
+            keywords = [f"{name}={text(value)}" for name, value in zip(names, kwargs.values)]
+        elif kwargs is not None:
+            keywords = [f"**{text(kwargs)}"]
+    call = f"{text(callback)}({', '.join(arguments + keywords)})"
+    return call if len(call) <= MAX_QUOTED else call[: MAX_QUOTED - 3] + "..."
+
+
+def _running_coroutine(scope: Scope) -> Optional[Scope]:
+    """The `async def` whose running loop evaluates code of `scope`, if certain.
+
+    A list, set or dict comprehension runs at once, in its enclosing scope's
+    frame: inside an `async def`, its loop is running. A generator expression
+    runs whenever it is consumed, perhaps elsewhere: not counted.
+    """
+    while scope.kind is ScopeKind.COMPREHENSION and scope.parent is not None:
+        scope = scope.parent
+    return scope if scope.kind is ScopeKind.ASYNC_FUNCTION else None
+
+
+def _in_coroutine_expression(scope: Scope) -> bool:
+    """Is `scope` a comprehension or generator expression written in an `async def`?"""
+    while scope.kind in COMPREHENSION_LIKE and scope.parent is not None:
+        scope = scope.parent
+        if scope.kind is ScopeKind.ASYNC_FUNCTION:
+            return True
+    return False
 
 
 # Calls that can read any local by name.

@@ -37,7 +37,10 @@ class RuleFamily(ScopedVisitor):
         self.run(self.context.tree)
 
     def report(self, error: type[AsyncTipsError], node: Any, **kwargs: Any) -> None:
-        self.error_from_node(error, node, **kwargs)
+        # flake8 would drop a deselected code anyway; an opinionated code that the
+        # user did not name is dropped here, which flake8's selection cannot do.
+        if self.context.config.reports(error.code):
+            self.error_from_node(error, node, **kwargs)
 
 
 # Longest source text a message quotes.
