@@ -170,6 +170,8 @@ class Unknown:
 
 
 Bound = Union[Function, Class, Imported, Alias, Unknown]
+# What a name resolves to: a definition or module of the libraries read, an outside name, or None.
+Resolved = Union[Function, Class, "Module", str, None]
 UNKNOWN = Unknown()
 
 
@@ -278,7 +280,8 @@ class Module:
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
-            if isinstance(value, ast.Subscript) and isinstance(value.value, (ast.Name, ast.Attribute)) and owner is None:
+            subscripted = isinstance(value, ast.Subscript) and isinstance(value.value, (ast.Name, ast.Attribute))
+            if subscripted and owner is None:
                 # `_RequestContextManager = _BaseRequestContextManager[ClientResponse]`: calling the alias
                 # builds the class subscripted, whose attributes the alias also gives.
                 value = value.value
@@ -411,7 +414,7 @@ class World:
             return f"{owner}.{attribute}"
         return None
 
-    def _module_attribute(self, module: Module, attribute: str, depth: int) -> Union[Function, Class, Module, str, None]:
+    def _module_attribute(self, module: Module, attribute: str, depth: int) -> Resolved:
         if f"{module.name}.{attribute}" in self.modules and attribute not in module.bindings:
             return self.modules[f"{module.name}.{attribute}"]
         bound = module.bindings.get(attribute)
@@ -637,7 +640,7 @@ class Analysis:
             if spelled == "?":
                 return False
             target = self.world.decorator_target(spelled)
-            if isinstance(target, str) and (target in CLASS_PRESERVING or target.removesuffix("()") in CLASS_PRESERVING):
+            if isinstance(target, str) and target.removesuffix("()") in CLASS_PRESERVING:
                 continue
             if isinstance(target, Function) and self.returns_its_argument(target):
                 continue
@@ -784,7 +787,7 @@ def generate(library: Library, world: World) -> dict:
     entered_as: dict[str, str] = {}
     result_classes: dict[int, Class] = {}
 
-    def record_kind(name: str, kind: str, function: Optional[Function], owner: Optional[Class]) -> None:
+    def record_kind(name: str, kind: str, function: Optional[Function]) -> None:
         if kind == Kinds.COROUTINE:
             coroutine_functions.add(name)
         elif kind == Kinds.ASYNC_GENERATOR:
@@ -803,7 +806,7 @@ def generate(library: Library, world: World) -> dict:
                 factory_results[name] = id(made.node)  # type: ignore[assignment]  # named below
 
     for name, (kind, function) in functions.items():
-        record_kind(name, kind, function, None)
+        record_kind(name, kind, function)
 
     def describe_class(cls: Class, public: str) -> bool:
         """Write the class's methods and protocols; True when it has anything async."""
@@ -813,15 +816,15 @@ def generate(library: Library, world: World) -> dict:
         for entry in mro or [cls]:
             if isinstance(entry, Class):
                 member_names |= set(entry.members)
-        for member in sorted(member_names):
+        for member in sorted(member_names if mro is not None else ()):
+            # Without a complete MRO no method is certain: a base not read may override it,
+            # a metaclass or a patch change it.
             if member.startswith("_") and member not in ("__aenter__", "__aexit__", "__anext__"):
                 continue
-            if mro is None:
-                continue  # a base not read may override it, a metaclass or a patch change it
             if any(isinstance(e, Class) and (member in e.instance_attributes or "*" in e.instance_attributes)
                    for e in mro):
                 continue
-            found, bound = analysis.member(cls, member, mro or [cls])
+            _, bound = analysis.member(cls, member, mro)
             if not isinstance(bound, Function):
                 continue
             kind = analysis.function_kind(bound)
@@ -830,7 +833,7 @@ def generate(library: Library, world: World) -> dict:
             if not _plain_method(bound):
                 continue
             before = len(coroutine_functions) + len(factory_results)
-            record_kind(f"{public}.{member}", kind, bound, cls)
+            record_kind(f"{public}.{member}", kind, bound)
             interesting |= len(coroutine_functions) + len(factory_results) != before
         if mro is not None:
             defined = {m: analysis.member(cls, m, mro)[0] for m in PROTOCOL_METHODS}
