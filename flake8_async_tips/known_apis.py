@@ -91,9 +91,9 @@ COROUTINE_FUNCTIONS = frozenset(
         "httpx.AsyncClient.request",
         "httpx.AsyncClient.send",
         "httpx.AsyncClient.aclose",
-        # asyncpg
+        # asyncpg (create_pool is a plain function returning a Pool, which is awaited or entered:
+        # the generated table has it as a factory of asyncpg.Pool)
         "asyncpg.connect",
-        "asyncpg.create_pool",
         # aiohttp
         "aiohttp.ClientSession.close",
         "aiohttp.ClientResponse.read",
