@@ -4,11 +4,19 @@ Used when the library is not importable in the lint environment (pre-commit
 runs flake8 in an isolated one), and as the cheap first answer when it is.
 Names are the public, documented spelling; `X()` types are written as the
 class name, so `asyncio.Lock.acquire` is the method of an `asyncio.Lock()`.
+
+Two sources: the hand-written tables below (the standard library's sync
+side, factories CPython implements in C, what the rules need beyond kinds)
+and generated_apis, written by scripts/generate_api_tables.py from each
+library's source. The generated entries are merged in at the end of this
+module; where both name a thing, the hand-written entry wins.
 """
 
 from __future__ import annotations
 
 import sys
+
+from flake8_async_tips import generated_apis
 
 # Calling these creates a coroutine: discarding it means the body never runs.
 COROUTINE_FUNCTIONS = frozenset(
@@ -83,9 +91,9 @@ COROUTINE_FUNCTIONS = frozenset(
         "httpx.AsyncClient.request",
         "httpx.AsyncClient.send",
         "httpx.AsyncClient.aclose",
-        # asyncpg
+        # asyncpg (create_pool is a plain function returning a Pool, which is awaited or entered:
+        # the generated table has it as a factory of asyncpg.Pool)
         "asyncpg.connect",
-        "asyncpg.create_pool",
         # aiohttp
         "aiohttp.ClientSession.close",
         "aiohttp.ClientResponse.read",
@@ -364,3 +372,36 @@ ASYNC_CONSUMERS = frozenset({"aiter", "anext"})
 RETURNS_NON_AWAITABLE = frozenset(
     {"time.sleep", "builtins.print", "builtins.len", "builtins.open", "requests.get", "requests.post", "os.remove"}
 )
+
+
+# --- merged with the generated tables -----------------------------------------
+# Built once at import: every lookup stays one frozenset or dict access.
+
+def _generated(key: str) -> list:
+    return [table[key] for table in generated_apis.LIBRARIES.values()]
+
+
+def _protocols(key: str) -> dict[str, set[str]]:
+    return {name: set(supported) for found in _generated(key) for name, supported in found.items()}
+
+
+COROUTINE_FUNCTIONS = COROUTINE_FUNCTIONS.union(*_generated("coroutine_functions"))
+CLASSES = CLASSES.union(*_generated("classes"))
+CLASS_ALIASES = {**{k: v for found in _generated("class_aliases") for k, v in found.items()}, **CLASS_ALIASES}
+ENTERED_AS = {**{k: v for found in _generated("entered_as") for k, v in found.items()}, **ENTERED_AS}
+FACTORY_RESULTS = {
+    **{k: v for found in _generated("factory_results") for k, v in found.items() if k not in RETURNS_INSTANCE_OF},
+    **FACTORY_RESULTS,
+}
+CONTEXT_MANAGER_PROTOCOLS = {**_protocols("context_managers"), **CONTEXT_MANAGER_PROTOCOLS}
+ITERATION_PROTOCOLS = {**_protocols("iterables"), **ITERATION_PROTOCOLS}
+# Classes with `__await__`: kept for the rules that will ask; no rule reads it yet.
+AWAITABLE_CLASSES = frozenset().union(*_generated("awaitables"))
+# The standard library's generated names: the prefilter leaves them to the text search (see there).
+GENERATED_STDLIB_NAMES = frozenset(
+    name
+    for key in ("coroutine_functions", "factory_results", "context_managers", "iterables")
+    for name in generated_apis.LIBRARIES.get("stdlib", {}).get(key, ())
+)
+# Which version of each library the generated entries describe.
+GENERATED_VERSIONS = {key: table["version"] for key, table in generated_apis.LIBRARIES.items()}

@@ -20,11 +20,14 @@ class CoroutineNeverAwaited(AsyncTipsError):
         Reports an expression statement in an `async def` that calls a
         coroutine function (an `async def` of the module, a method reached
         through `self`, an instance or a class, or a well-known async API such
-        as `asyncio.sleep`) without awaiting it.
+        as `asyncio.sleep`) without awaiting it; also such a call entered
+        with `async with` instead of awaited (`async with trio.open_file(p)`).
 
     Why is this bad?
         The call only creates a coroutine object; its body never runs.
-        CPython warns `RuntimeWarning: coroutine 'fetch' was never awaited`.
+        CPython warns `RuntimeWarning: coroutine 'fetch' was never awaited`;
+        `async with` on it raises `TypeError: 'coroutine' object does not
+        support the asynchronous context manager protocol` first.
 
     Example:
         async def refresh(repo):
@@ -329,6 +332,16 @@ class AwaitRules(RuleFamily):
             return
         if self._callee(call) in known_apis.TASK_FACTORIES:
             self.report(TaskDropped, node, callee=quoted(call.func))
+
+    def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
+        # `async with trio.open_file(path)`: the coroutine is entered where it needed an `await`
+        # (`async with await trio.open_file(path)`).
+        if self.scope.kind is not ScopeKind.ASYNC_FUNCTION:
+            return
+        for item in node.items:
+            call = item.context_expr
+            if isinstance(call, ast.Call) and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
+                self.report(CoroutineNeverAwaited, call, callee=quoted(call.func))
 
     # --- ASY101 --------------------------------------------------------------
 
