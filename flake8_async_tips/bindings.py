@@ -28,6 +28,8 @@ class Binding:
     entered_async: bool = False
     # `import a.b as name` / `from a import b as name`: the dotted name imported.
     imported: Optional[str] = None
+    # `name: T = value`: what the annotation says the value is, where the value says nothing.
+    annotation: Optional[ast.expr] = None
 
 
 @dataclass(slots=True)
@@ -168,7 +170,7 @@ class _BindingCollector(ScopedVisitor):
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if isinstance(node.target, ast.Name) and node.value is not None:
             self.described_targets.add(id(node.target))
-            self._bind_here(node.target.id, node.target, value=node.value)
+            self._bind_here(node.target.id, node.target, value=node.value, annotation=node.annotation)
 
     def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:

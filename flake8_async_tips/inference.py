@@ -291,7 +291,11 @@ class Inference:
                 imported = self.layout.absolute_import(binding.imported)
             return None if imported is None else frozenset({External(imported)})
         if binding.value is not None:
-            return self.values(binding.value, binding.scope, depth + 1)
+            found = self.values(binding.value, binding.scope, depth + 1)
+            if found is None and binding.annotation is not None:
+                # `nursery: trio.Nursery = ...`: as for a parameter, the annotation says what it holds.
+                found = self._annotated_instances(binding.annotation, binding.scope, depth + 1)
+            return found
         if binding.entered is not None:
             return self._entered_values(binding.entered, binding.scope, depth + 1)
         if isinstance(node, ast.arg):
