@@ -218,8 +218,19 @@ NEW_LOOP_ENTRY_POINTS = frozenset({"asyncio.run", "trio.run", "anyio.run"})
 # ASY105
 GET_EVENT_LOOP = "asyncio.get_event_loop"
 
-# ASY106: the loop keeps only a weak reference to these tasks.
-TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future", "asyncio.AbstractEventLoop.create_task"})
+# ASY106: the loop keeps only a weak reference to these tasks. gather() and
+# shield() wrap their coroutines in tasks too, and return a future that nothing
+# else holds: dropped, its result and exception are lost ("exception was never
+# retrieved") and, at the loop's end, the tasks still pending are cancelled.
+TASK_FACTORIES = frozenset(
+    {
+        "asyncio.create_task",
+        "asyncio.ensure_future",
+        "asyncio.AbstractEventLoop.create_task",
+        "asyncio.gather",
+        "asyncio.shield",
+    }
+)
 
 # ASY109: argument positions that need a coroutine (or awaitable), not a function...
 NEEDS_AWAITABLE_ARGUMENT = {

@@ -188,14 +188,17 @@ class TaskDropped(AsyncTipsError):
 
     What it does:
         Reports an expression statement calling `asyncio.create_task`,
-        `asyncio.ensure_future` or `loop.create_task`. A TaskGroup's
+        `asyncio.ensure_future`, `loop.create_task`, or `asyncio.gather` /
+        `asyncio.shield` (which wrap their coroutines in tasks and return a
+        future) without awaiting or keeping the result. A TaskGroup's
         `create_task` and trio/anyio's `start_soon` keep their tasks and are
         fine.
 
     Why is this bad?
         The event loop keeps only a weak reference to tasks: a dropped task
         may be garbage-collected mid-flight (`Task was destroyed but it is
-        pending!`) and its exception is never retrieved.
+        pending!`) and its exception is never retrieved (`_GatheringFuture
+        exception was never retrieved` for a dropped `gather`).
 
     Example:
         asyncio.create_task(work())
