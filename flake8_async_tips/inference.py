@@ -389,7 +389,7 @@ class Inference:
             resolved = self._resolved(base.of, depth + 1)
             if resolved is base.of:
                 return frozenset({External(member_name(base.of.name, attribute))})
-            return self._member_values(Instance(resolved), attribute, depth + 1)  # type: ignore[arg-type]
+            return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
             found = base.of.module._class_attribute(base.of, attribute, depth)
             return found if base.exact else _overridable(found)
