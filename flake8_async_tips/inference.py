@@ -256,6 +256,8 @@ class Inference:
             return self._call_values(expr, scope, depth)
         if isinstance(expr, ast.NamedExpr):
             return self.values(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Await):
+            return self._awaited_values(expr.value, scope, depth + 1)
         return None
 
     def qualified_name(self, expr: ast.AST, scope: Scope) -> Optional[str]:
@@ -449,6 +451,8 @@ class Inference:
         callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
             return frozenset({Instance(callee)})
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
+            return callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
         if isinstance(callee, External):
             name = canonical_class(callee.name)
             if name == "functools.partial" and call.args:
@@ -468,6 +472,78 @@ class Inference:
             if self._external_kind(name) == ExternalKind.CLASS:
                 return frozenset({Instance(External(name))})
         return None
+
+    def _awaited_values(self, awaited: ast.expr, scope: Scope, depth: int) -> Values:
+        """`await f()` gives what the coroutine function f returns."""
+        if not isinstance(awaited, ast.Call):
+            return None
+        callees = self.values(awaited.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        callee = self._resolved(callee, depth + 1)
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.AsyncFunctionDef):
+            return callee.module._result_values(callee, CallableKind.COROUTINE_FUNCTION, depth + 1)
+        return None
+
+    def _result_values(self, function: Definition, kind: str, depth: int) -> Values:
+        """What calling (`kind` SYNC_FUNCTION) or awaiting (COROUTINE_FUNCTION) the def's call gives.
+
+        Its return annotation, or else the values of its `return` statements.
+        An override may return anything its annotation allows, so an
+        overridable def is known by its annotation only.
+        """
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if depth > MAX_DEPTH or self._plain_kind(node) != kind or not self._keeps_result(function, depth + 1):
+            return None
+        if node.returns is not None:
+            return self._annotated_instances(node.returns, function.scope, depth + 1)
+        if function.overridable:
+            return None
+        return self._returned_values(function, depth + 1)
+
+    def _keeps_result(self, function: Definition, depth: int) -> bool:
+        """Undecorated, or only by decorators that leave what a call returns as it is."""
+        return all(
+            self.qualified_name(decorator, function.scope) in _RESULT_KEEPING_DECORATORS
+            for decorator in function.node.decorator_list
+        )
+
+    def _returned_values(self, function: Definition, depth: int) -> Values:
+        """The values every `return` statement gives (`return None` aside, as `Optional[...]`)."""
+        node = function.node
+        body_scope = self._body_scope(function)
+        if body_scope is None:
+            return None
+        outlined = self.bindings.of(node).opaque
+        collected: set[Value] = set()
+        for statement in _own_statements(node):
+            if not isinstance(statement, ast.Return) or _returns_none(statement):
+                continue
+            if outlined and not isinstance(statement.value, (ast.Call, ast.Await)):
+                return None  # a decorator's `return wrapper`, kept for other questions, or a value cut away
+            found = self.values(statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _body_scope(self, function: Definition) -> Optional[Scope]:
+        """The scope a def's `return` values are evaluated in.
+
+        Read in outline, the body's own scope is opaque: the outline keeps
+        only returns whose names are bound outside the function, so they are
+        looked up in the nearest enclosing scope that is not a class body.
+        """
+        node = function.node
+        if not self.bindings.of(node).opaque:
+            kind = ScopeKind.ASYNC_FUNCTION if isinstance(node, ast.AsyncFunctionDef) else ScopeKind.FUNCTION
+            return Scope(kind, node, function.scope)
+        enclosing: Optional[Scope] = function.scope
+        while enclosing is not None and enclosing.kind is ScopeKind.CLASS:
+            enclosing = enclosing.parent
+        return enclosing
 
     def _entered_values(self, expr: ast.expr, scope: Scope, depth: int) -> Values:
         """What `with expr as name` binds, for the context managers the tables know."""
@@ -826,6 +902,10 @@ _TABLE_PACKAGES = frozenset(
     for name in table
     if not name.startswith("builtins.")
 )
+# Decorators after which calling a def returns what its body returns.
+_RESULT_KEEPING_DECORATORS = frozenset(
+    {"builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "typing.override", "typing_extensions.override"}
+)
 _NON_AWAITABLE_RESULTS = frozenset(
     known_apis.RETURNS_NON_AWAITABLE | {f"builtins.{name}" for name in known_apis.SYNC_ITERABLE_BUILTINS}
 )
@@ -904,6 +984,11 @@ def _own_statements(function: ast.AST) -> list[ast.AST]:
             continue
         pending.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _returns_none(statement: ast.Return) -> bool:
+    value = statement.value
+    return value is None or (isinstance(value, ast.Constant) and value.value is None)
 
 
 def _returns_a_value(function: ast.AST) -> bool:
