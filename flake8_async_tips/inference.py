@@ -295,7 +295,7 @@ class Inference:
         if binding.value is not None:
             return self.values(binding.value, binding.scope, depth + 1)
         if binding.entered is not None:
-            return self._entered_values(binding.entered, binding.scope, depth + 1)
+            return self._entered_values(binding, depth + 1)
         if isinstance(node, ast.arg):
             found = self._parameter_values(node)
             if found is None and node.annotation is not None and not self._collects_arguments(node):
@@ -495,7 +495,7 @@ class Inference:
         """
         node = function.node
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-        if depth > MAX_DEPTH or self._plain_kind(node) != kind or not self._keeps_result(function, depth + 1):
+        if not self._is_plain_result(function, kind, depth + 1):
             return None
         if node.returns is not None:
             return self._annotated_instances(node.returns, function.scope, depth + 1)
@@ -503,8 +503,13 @@ class Inference:
             return None
         return self._returned_values(function, depth + 1)
 
-    def _keeps_result(self, function: Definition, depth: int) -> bool:
-        """Undecorated, or only by decorators that leave what a call returns as it is."""
+    def _is_plain_result(self, function: Definition, kind: str, depth: int) -> bool:
+        """A def of `kind` (no generator) whose decorators, if any, leave what a call returns as it is."""
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return depth <= MAX_DEPTH and self._plain_kind(node) == kind and self._keeps_result(function)
+
+    def _keeps_result(self, function: Definition) -> bool:
         return all(
             self.qualified_name(decorator, function.scope) in _RESULT_KEEPING_DECORATORS
             for decorator in function.node.decorator_list
@@ -545,13 +550,62 @@ class Inference:
             enclosing = enclosing.parent
         return enclosing
 
-    def _entered_values(self, expr: ast.expr, scope: Scope, depth: int) -> Values:
-        """What `with expr as name` binds, for the context managers the tables know."""
+    def _entered_values(self, binding: Binding, depth: int) -> Values:
+        """What `with expr as name` binds: the tables' context managers, or what `__enter__` returns.
+
+        `async with` binds what awaiting `__aenter__()` gives.
+        """
+        expr = binding.entered
+        assert expr is not None
         if isinstance(expr, ast.Call):
-            callee = self.qualified_name(expr.func, scope)
+            callee = self.qualified_name(expr.func, binding.scope)
             if callee is not None and callee in known_apis.ENTERED_AS:
                 return frozenset({Instance(External(known_apis.ENTERED_AS[callee]))})
-        return None
+        managers = self.values(expr, binding.scope, depth + 1)
+        if managers is None:
+            return None
+        collected: set[Value] = set()
+        for manager in managers:
+            found = self._enter_result(manager, binding.entered_async, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected)
+
+    def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
+        if not isinstance(manager, Instance) or depth > MAX_DEPTH:
+            return None
+        methods = self._member_values(manager, "__aenter__" if entered_async else "__enter__", depth + 1)
+        if methods is None or len(methods) != 1:
+            return None
+        (enter,) = methods
+        enter = self._resolved(enter, depth + 1)
+        if not (isinstance(enter, Definition) and isinstance(enter.node, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            return None
+        kind = CallableKind.COROUTINE_FUNCTION if entered_async else CallableKind.SYNC_FUNCTION
+        if enter.module._returns_itself(enter, kind, depth + 1):
+            return frozenset({manager})
+        return enter.module._result_values(enter, kind, depth + 1)
+
+    def _returns_itself(self, method: Definition, kind: str, depth: int) -> bool:
+        """`return self` in every return, or `-> Self`: the call gives back the object it was called on.
+
+        `return self` of an overridable method is not certain: an override may return anything.
+        """
+        node = method.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if not self._is_plain_result(method, kind, depth + 1):
+            return False
+        if node.returns is not None:
+            return self.qualified_name(node.returns, method.scope) in _SELF_TYPES
+        first = decorators.first_parameter(node)
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        if method.overridable or first is None or not returns:
+            return False
+        rebound = self.bindings.of(node).names.get(first)
+        if rebound is not None and len(rebound) != 1:
+            return False  # `self = ...` in the body
+        return all(isinstance(statement.value, ast.Name) and statement.value.id == first for statement in returns)
 
     # --- what calling it makes ----------------------------------------------
 
@@ -906,6 +960,7 @@ _TABLE_PACKAGES = frozenset(
 _RESULT_KEEPING_DECORATORS = frozenset(
     {"builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "typing.override", "typing_extensions.override"}
 )
+_SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
 _NON_AWAITABLE_RESULTS = frozenset(
     known_apis.RETURNS_NON_AWAITABLE | {f"builtins.{name}" for name in known_apis.SYNC_ITERABLE_BUILTINS}
 )

@@ -106,7 +106,11 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
     # Returns of a name (a decorator's wrapper or argument, also through
     # `functools.wraps(fn)(wrapper)`) are kept as `return name`; the others
     # only say whether a value is returned. Shared nodes: nothing binds in them.
+    argument = first_parameter(function)
     names = [returned_name(returned) for returned in facts.returns]
+    if argument in facts.bound_names:
+        # Rebound in the body (`self = other`): a return of that name no longer gives back the argument.
+        names = [None if name == argument else name for name in names]
     kept.extend(ast.Return(value=ast.Name(id=name, ctx=ast.Load())) for name in names if name is not None)
     if any(returned.value is None for returned in facts.returns):
         kept.append(_RETURNS_NOTHING)
@@ -121,7 +125,6 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
         kept.append(_RETURNS_A_VALUE)
     kept.append(_PASS)  # a real body, not a stub's
     function.body = kept
-    argument = first_parameter(function)
     _drop_signature(function, keep_first=argument if argument in names else None)
     pruned[function] = facts.is_generator
 
