@@ -393,7 +393,7 @@ class Inference:
                 return frozenset({External(member_name(base.of.name, attribute))})
             return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
-            found = base.of.module._class_attribute(base.of, attribute, depth)
+            found = base.of.module._instance_attribute(base.of, attribute, depth)
             return found if base.exact else _overridable(found)
         if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
             found = base.module._class_attribute(base, attribute, depth)
@@ -405,11 +405,78 @@ class Inference:
         status, found = self._class_lookup(cls, attribute, depth)
         return found if status == _FOUND else None
 
-    def _class_lookup(self, cls: Definition, attribute: str, depth: int) -> tuple[str, Values]:
-        """(_FOUND, values), (_ABSENT, None) when no class on the way defines it, or (_UNKNOWN, None)."""
+    def _instance_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
+        """An attribute of an instance: the class's, or what the class's own methods store on `self`.
+
+        A class-level annotation (`repo: Repo`) says what the instances hold.
+        Instance stores are followed only when every store of that name in the
+        module is `self.<name> = ...` in a method of this class.
+        """
+        if cls.module is not self:
+            return cls.module._instance_attribute(cls, attribute, depth + 1)
+        stored = attribute in self.bindings.stored_attributes
+        if stored and not self._stored_only_by_own_methods(cls, attribute):
+            return None
+        annotation = _class_level_annotation(cls.node, attribute)
+        if annotation is not None:
+            return self._annotated_instances(annotation, cls.scope, depth + 1)
+        status, found = self._class_lookup(cls, attribute, depth, trusted_stores=stored)
+        if status == _UNKNOWN:
+            return None
+        if status == _FOUND and not stored:
+            return found
+        if status == _ABSENT and stored:
+            return self._stored_values(attribute, depth + 1)
+        return None  # a class-level value and instance stores: which one is seen depends on the calls
+
+    def _stored_only_by_own_methods(self, cls: Definition, attribute: str) -> bool:
+        """Every store of `attribute` in the module is `self.<attribute> = ...` in an instance method of `cls`."""
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if attribute in self.bindings.unrecorded_stores or self.bindings.writes_attributes_dynamically:
+            return False
+        own_names = self.bindings.of(node).names
+        if "__setattr__" in own_names or "__getattribute__" in own_names:
+            return False
+        return all(self._is_own_self_store(store, node) for store in self.bindings.attribute_stores.get(attribute, []))
+
+    def _is_own_self_store(self, store: Binding, cls: ast.ClassDef) -> bool:
+        method = store.scope.node
+        target = store.node
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(target, ast.Attribute):
+            return False
+        if self.bindings.method_class.get(id(method)) is not cls:
+            return False
+        if decorators.first_parameter_binding(method) != "instance":
+            return False
+        first = decorators.first_parameter(method)
+        receiver = target.value
+        if not (isinstance(receiver, ast.Name) and receiver.id == first):
+            return False
+        return len(self.bindings.of(method).names.get(first, [])) == 1  # `self` is not rebound
+
+    def _stored_values(self, attribute: str, depth: int) -> Values:
+        collected: set[Value] = set()
+        for store in self.bindings.attribute_stores.get(attribute, []):
+            if store.value is None:
+                return None  # `del`, `+=`, unpacking, a `for` or `with` target: not followed
+            found = self.values(store.value, store.scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _class_lookup(
+        self, cls: Definition, attribute: str, depth: int, trusted_stores: bool = False
+    ) -> tuple[str, Values]:
+        """(_FOUND, values), (_ABSENT, None) when no class on the way defines it, or (_UNKNOWN, None).
+
+        A stored attribute name is unknown, unless `trusted_stores` says the
+        stores of this module were checked (they only set instance attributes).
+        """
         if cls.module is not self:
             return cls.module._class_lookup(cls, attribute, depth + 1)
-        if depth > MAX_DEPTH or attribute in self.bindings.stored_attributes:
+        if depth > MAX_DEPTH or (attribute in self.bindings.stored_attributes and not trusted_stores):
             return _UNKNOWN, None
         node = cls.node
         assert isinstance(node, ast.ClassDef)
@@ -430,7 +497,7 @@ class Inference:
         results: set[Values] = set()
         for base in bases:
             if isinstance(base, Definition):
-                status, found = self._class_lookup(base, attribute, depth + 1)
+                status, found = self._class_lookup(base, attribute, depth + 1, trusted_stores)
                 if status == _UNKNOWN:
                     return _UNKNOWN, None
                 if status == _FOUND:
@@ -981,7 +1048,25 @@ def _generator_expression_protocols(expr: ast.GeneratorExp) -> Protocols:
 def _overridable(found: Values) -> Values:
     if found is None:
         return None
-    return frozenset(replace(v, overridable=True) if isinstance(v, Definition) else v for v in found)
+    return frozenset(_as_overridable(value) for value in found)
+
+
+def _as_overridable(value: Value) -> Value:
+    """Reached through an instance that may be a subclass's: its definitions may be overridden."""
+    if isinstance(value, Definition):
+        return replace(value, overridable=True)
+    if isinstance(value, Instance) and isinstance(value.of, Definition):
+        return replace(value, exact=False)
+    return value
+
+
+def _class_level_annotation(cls: ast.AST, attribute: str) -> Optional[ast.expr]:
+    """`repo: Repo` among the class body's own statements."""
+    for statement in getattr(cls, "body", []):
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            if statement.target.id == attribute:
+                return statement.annotation
+    return None
 
 
 def _builtin(qualified: str) -> object:

@@ -38,6 +38,7 @@ def outline_index(tree: ast.Module) -> BindingIndex:
         _prune(function, pruned, stored)
     index = BindingIndex.build(tree)
     index.stored_attributes |= stored
+    index.unrecorded_stores |= stored
     _forget_nested_scopes(index, tree)
     for function, is_generator in pruned.items():
         # Shared: what is kept per module is what the garbage collector walks.

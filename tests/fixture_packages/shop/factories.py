@@ -53,3 +53,12 @@ class Factory:
     def unannotated(self):
         # Reached through `self` or an instance's class, a subclass may override it.
         return Repo()
+
+
+class Holder:
+    # A class-level annotation is kept in outline: it says what instances hold.
+    repo: Repo
+
+    def __init__(self):
+        # Cut away in outline: this store is not known there.
+        self.session = Session()

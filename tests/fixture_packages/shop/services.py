@@ -36,13 +36,19 @@ async def handle(order_id, repo: Repo):
 class Worker:
     def __init__(self):
         self.repo = Repo()
+        self.backup = Repo()
 
     async def load(self, key):
         return key
 
     async def run(self):
         self.load("k")  # error: ASY100
-        self.repo.load("k")  # an instance attribute may be rebound: unknown
+        self.repo.load("k")  # error: ASY100
+        self.backup.load("k")  # rebound from outside the class below: unknown
+
+
+def replace_backup(worker: Worker, replacement):
+    worker.backup = replacement
 
 
 def sync_entry(order_id):

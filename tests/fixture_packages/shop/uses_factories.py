@@ -1,6 +1,7 @@
 # What other modules' functions return, read in outline: annotations and returned calls.
 from shop.factories import (
     Factory,
+    Holder,
     described_repo,
     local_repo,
     make_repo,
@@ -11,7 +12,7 @@ from shop.factories import (
 )
 
 
-async def main(factory: Factory):
+async def main(factory: Factory, holder: Holder):
     repo = make_repo()
     repo.load("k")  # error: ASY100
     repo.save("k")
@@ -26,3 +27,6 @@ async def main(factory: Factory):
     factory.repo().load("k")  # error: ASY100
     factory.unannotated().load("k")  # an override may return anything
     Factory().unannotated().load("k")  # error: ASY100
+    holder.repo.load("k")  # error: ASY100
+    Holder().repo.load("k")  # error: ASY100
+    Holder().session.commit()  # stored in a method body cut away in outline: not known
