@@ -1025,7 +1025,13 @@ _TABLE_PACKAGES = frozenset(
 )
 # Decorators after which calling a def returns what its body returns.
 _RESULT_KEEPING_DECORATORS = frozenset(
-    {"builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "typing.override", "typing_extensions.override"}
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "abc.abstractmethod",
+        "typing.override",
+        "typing_extensions.override",
+    }
 )
 _SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
 _NON_AWAITABLE_RESULTS = frozenset(

@@ -115,7 +115,9 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
     kept.extend(ast.Return(value=ast.Name(id=name, ctx=ast.Load())) for name in names if name is not None)
     if any(returned.value is None for returned in facts.returns):
         kept.append(_RETURNS_NOTHING)
-    other_values = [returned.value for returned, name in zip(facts.returns, names) if returned.value is not None and name is None]
+    other_values = [
+        returned.value for returned, name in zip(facts.returns, names) if returned.value is not None and name is None
+    ]
     if any(_is_none(value) for value in other_values):
         kept.append(_RETURNS_NONE)
         other_values = [value for value in other_values if not _is_none(value)]
@@ -139,7 +141,7 @@ def _drop_signature(function: Function, keep_first: Optional[str] = None) -> Non
 
 
 def _call_of_outer_name(value: ast.expr, bound_inside: set[str]) -> Optional[ast.expr]:
-    """`Client(...)`, `pkg.make(...)`, `await connect(...)` without arguments, if its root name is not the function's own.
+    """`Client(...)`, `pkg.make(...)`, `await connect(...)`, arguments cut, if the root name is not the function's own.
 
     The function's scope is opaque once cut down: a kept value must mean the
     same in the enclosing scope, where inference looks its names up.
@@ -191,7 +193,9 @@ class _BodyFacts:
             node, own, in_comprehension = pending.pop()
             if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
                 self.stored_attributes.add(node.attr)
-            self.bound_names |= _names_bound_by(node)
+            bound = _name_bound_by(node)
+            if bound is not None:
+                self.bound_names.add(bound)
             if isinstance(node, ast.Global):
                 # Even in a nested class or def: it rebinds a module name, which then is not known.
                 self.globals.append(node)
@@ -222,17 +226,17 @@ class _BodyFacts:
             pending.extend((child, True, nested_comprehension) for child in ast.iter_child_nodes(node))
 
 
-def _names_bound_by(node: ast.AST) -> set[str]:
+def _name_bound_by(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Name):
-        return set() if isinstance(node.ctx, ast.Load) else {node.id}
+        return None if isinstance(node.ctx, ast.Load) else node.id
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return {node.name}
+        return node.name
     if isinstance(node, ast.alias):
-        return {(node.asname or node.name).partition(".")[0]}
+        return (node.asname or node.name).partition(".")[0]
     if isinstance(node, ast.arg):
-        return {node.arg}
+        return node.arg
     bound = getattr(node, "name", None) or getattr(node, "rest", None)  # except ... as name, match patterns
-    return {bound} if isinstance(bound, str) else set()
+    return bound if isinstance(bound, str) else None
 
 
 def _contains_yield(node: ast.AST) -> bool:
