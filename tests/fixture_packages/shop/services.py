@@ -36,7 +36,6 @@ async def handle(order_id, repo: Repo):
 class Worker:
     def __init__(self):
         self.repo = Repo()
-        self.backup = Repo()
 
     async def load(self, key):
         return key
@@ -44,14 +43,21 @@ class Worker:
     async def run(self):
         self.load("k")  # error: ASY100
         self.repo.load("k")  # error: ASY100
-        self.backup.load("k")  # rebound from outside the class below: unknown
-
-
-def replace_backup(worker: Worker, replacement):
-    worker.backup = replacement
 
 
 def sync_entry(order_id):
     fetch_order(order_id)  # error: ASY204
     get_order(order_id)  # error: ASY204
     sync_order(order_id)
+
+
+class Spare:
+    def __init__(self):
+        self.backup = Repo()
+
+    async def run(self):
+        self.backup.load("k")  # rebound from outside the class below: unknown
+
+
+def replace_backup(spare: Spare, replacement):
+    spare.backup = replacement
