@@ -63,6 +63,12 @@ class BindingIndex:
         # Every attribute name assigned or deleted anywhere (`obj.name = ...`):
         # such a name may be rebound on instances, so a class's method of that name is not certain.
         self.stored_attributes: set[str] = set()
+        # The stores behind stored_attributes, each with its assigned value (`self.client = Client()`).
+        self.attribute_stores: dict[str, list[Binding]] = {}
+        # Attribute names stored where no store was recorded (bodies read in outline).
+        self.unrecorded_stores: set[str] = set()
+        # `setattr(...)`, `vars(...)` or `__dict__` somewhere: any attribute may be written.
+        self.writes_attributes_dynamically = False
 
     @classmethod
     def build(cls, tree: ast.AST) -> BindingIndex:
@@ -110,6 +116,10 @@ class BindingIndex:
         return bindings.names.get(name, [])
 
 
+# Builtins that write attributes by a computed name.
+_DYNAMIC_ATTRIBUTE_WRITERS = frozenset({"setattr", "vars"})
+
+
 class _BindingCollector(ScopedVisitor):
     """Fills a BindingIndex in one walk of the tree."""
 
@@ -118,6 +128,8 @@ class _BindingCollector(ScopedVisitor):
         self.index = index
         # Name targets whose binding is recorded by their statement's hook.
         self.described_targets: set[int] = set()
+        # Attribute targets of a simple assignment: id -> the value assigned.
+        self.assigned_attributes: dict[int, ast.expr] = {}
 
     def _bind(self, name: str, binding: Binding) -> None:
         bindings = self.index.of(binding.scope.node)
@@ -156,21 +168,31 @@ class _BindingCollector(ScopedVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if not isinstance(node.ctx, ast.Load) and id(node) not in self.described_targets:
             self._bind_here(node.id, node)
+        if node.id in _DYNAMIC_ATTRIBUTE_WRITERS:
+            self.index.writes_attributes_dynamically = True
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if not isinstance(node.ctx, ast.Load):
             self.index.stored_attributes.add(node.attr)
+            store = Binding(node, self.scope, value=self.assigned_attributes.pop(id(node), None))
+            self.index.attribute_stores.setdefault(node.attr, []).append(store)
+        if node.attr == "__dict__":
+            self.index.writes_attributes_dynamically = True
 
     def visit_Assign(self, node: ast.Assign) -> None:
         for target in node.targets:
             if isinstance(target, ast.Name):
                 self.described_targets.add(id(target))
                 self._bind_here(target.id, target, value=node.value)
+            elif isinstance(target, ast.Attribute):
+                self.assigned_attributes[id(target)] = node.value
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if isinstance(node.target, ast.Name) and node.value is not None:
             self.described_targets.add(id(node.target))
             self._bind_here(node.target.id, node.target, value=node.value, annotation=node.annotation)
+        elif isinstance(node.target, ast.Attribute) and node.value is not None:
+            self.assigned_attributes[id(node.target)] = node.value
 
     def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:

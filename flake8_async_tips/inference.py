@@ -256,6 +256,8 @@ class Inference:
             return self._call_values(expr, scope, depth)
         if isinstance(expr, ast.NamedExpr):
             return self.values(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Await):
+            return self._awaited_values(expr.value, scope, depth + 1)
         return None
 
     def qualified_name(self, expr: ast.AST, scope: Scope) -> Optional[str]:
@@ -297,7 +299,7 @@ class Inference:
                 found = self._annotated_instances(binding.annotation, binding.scope, depth + 1)
             return found
         if binding.entered is not None:
-            return self._entered_values(binding.entered, binding.scope, depth + 1)
+            return self._entered_values(binding, depth + 1)
         if isinstance(node, ast.arg):
             found = self._parameter_values(node)
             if found is None and node.annotation is not None and not self._collects_arguments(node):
@@ -393,9 +395,9 @@ class Inference:
             resolved = self._resolved(base.of, depth + 1)
             if resolved is base.of:
                 return frozenset({External(member_name(base.of.name, attribute))})
-            return self._member_values(Instance(resolved), attribute, depth + 1)  # type: ignore[arg-type]
+            return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
-            found = base.of.module._class_attribute(base.of, attribute, depth)
+            found = base.of.module._instance_attribute(base.of, attribute, depth)
             return found if base.exact else _overridable(found)
         if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
             found = base.module._class_attribute(base, attribute, depth)
@@ -407,11 +409,78 @@ class Inference:
         status, found = self._class_lookup(cls, attribute, depth)
         return found if status == _FOUND else None
 
-    def _class_lookup(self, cls: Definition, attribute: str, depth: int) -> tuple[str, Values]:
-        """(_FOUND, values), (_ABSENT, None) when no class on the way defines it, or (_UNKNOWN, None)."""
+    def _instance_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
+        """An attribute of an instance: the class's, or what the class's own methods store on `self`.
+
+        A class-level annotation (`repo: Repo`) says what the instances hold.
+        Instance stores are followed only when every store of that name in the
+        module is `self.<name> = ...` in a method of this class.
+        """
+        if cls.module is not self:
+            return cls.module._instance_attribute(cls, attribute, depth + 1)
+        stored = attribute in self.bindings.stored_attributes
+        if stored and not self._stored_only_by_own_methods(cls, attribute):
+            return None
+        annotation = _class_level_annotation(cls.node, attribute)
+        if annotation is not None:
+            return self._annotated_instances(annotation, cls.scope, depth + 1)
+        status, found = self._class_lookup(cls, attribute, depth, trusted_stores=stored)
+        if status == _UNKNOWN:
+            return None
+        if status == _FOUND and not stored:
+            return found
+        if status == _ABSENT and stored:
+            return self._stored_values(attribute, depth + 1)
+        return None  # a class-level value and instance stores: which one is seen depends on the calls
+
+    def _stored_only_by_own_methods(self, cls: Definition, attribute: str) -> bool:
+        """Every store of `attribute` in the module is `self.<attribute> = ...` in an instance method of `cls`."""
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if attribute in self.bindings.unrecorded_stores or self.bindings.writes_attributes_dynamically:
+            return False
+        own_names = self.bindings.of(node).names
+        if "__setattr__" in own_names or "__getattribute__" in own_names:
+            return False
+        return all(self._is_own_self_store(store, node) for store in self.bindings.attribute_stores.get(attribute, []))
+
+    def _is_own_self_store(self, store: Binding, cls: ast.ClassDef) -> bool:
+        method = store.scope.node
+        target = store.node
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(target, ast.Attribute):
+            return False
+        if self.bindings.method_class.get(id(method)) is not cls:
+            return False
+        if decorators.first_parameter_binding(method) != "instance":
+            return False
+        first = decorators.first_parameter(method)
+        receiver = target.value
+        if not (isinstance(receiver, ast.Name) and receiver.id == first):
+            return False
+        return len(self.bindings.of(method).names.get(first, [])) == 1  # `self` is not rebound
+
+    def _stored_values(self, attribute: str, depth: int) -> Values:
+        collected: set[Value] = set()
+        for store in self.bindings.attribute_stores.get(attribute, []):
+            if store.value is None:
+                return None  # `del`, `+=`, unpacking, a `for` or `with` target: not followed
+            found = self.values(store.value, store.scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _class_lookup(
+        self, cls: Definition, attribute: str, depth: int, trusted_stores: bool = False
+    ) -> tuple[str, Values]:
+        """(_FOUND, values), (_ABSENT, None) when no class on the way defines it, or (_UNKNOWN, None).
+
+        A stored attribute name is unknown, unless `trusted_stores` says the
+        stores of this module were checked (they only set instance attributes).
+        """
         if cls.module is not self:
             return cls.module._class_lookup(cls, attribute, depth + 1)
-        if depth > MAX_DEPTH or attribute in self.bindings.stored_attributes:
+        if depth > MAX_DEPTH or (attribute in self.bindings.stored_attributes and not trusted_stores):
             return _UNKNOWN, None
         node = cls.node
         assert isinstance(node, ast.ClassDef)
@@ -432,7 +501,7 @@ class Inference:
         results: set[Values] = set()
         for base in bases:
             if isinstance(base, Definition):
-                status, found = self._class_lookup(base, attribute, depth + 1)
+                status, found = self._class_lookup(base, attribute, depth + 1, trusted_stores)
                 if status == _UNKNOWN:
                     return _UNKNOWN, None
                 if status == _FOUND:
@@ -460,6 +529,8 @@ class Inference:
         callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
             return frozenset({Instance(callee)})
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
+            return callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
         if isinstance(callee, External):
             name = canonical_class(callee.name)
             if name == "functools.partial" and call.args:
@@ -477,13 +548,139 @@ class Inference:
                 return frozenset({Instance(External(name))})
         return None
 
-    def _entered_values(self, expr: ast.expr, scope: Scope, depth: int) -> Values:
-        """What `with expr as name` binds, for the context managers the tables know."""
+    def _awaited_values(self, awaited: ast.expr, scope: Scope, depth: int) -> Values:
+        """`await f()` gives what the coroutine function f returns."""
+        if not isinstance(awaited, ast.Call):
+            return None
+        callees = self.values(awaited.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        callee = self._resolved(callee, depth + 1)
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.AsyncFunctionDef):
+            return callee.module._result_values(callee, CallableKind.COROUTINE_FUNCTION, depth + 1)
+        return None
+
+    def _result_values(self, function: Definition, kind: str, depth: int) -> Values:
+        """What calling (`kind` SYNC_FUNCTION) or awaiting (COROUTINE_FUNCTION) the def's call gives.
+
+        Its return annotation, or else the values of its `return` statements.
+        An override may return anything its annotation allows, so an
+        overridable def is known by its annotation only.
+        """
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if not self._is_plain_result(function, kind, depth + 1):
+            return None
+        if node.returns is not None:
+            return self._annotated_instances(node.returns, function.scope, depth + 1)
+        if function.overridable:
+            return None
+        return self._returned_values(function, depth + 1)
+
+    def _is_plain_result(self, function: Definition, kind: str, depth: int) -> bool:
+        """A def of `kind` (no generator) whose decorators, if any, leave what a call returns as it is."""
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return depth <= MAX_DEPTH and self._plain_kind(node) == kind and self._keeps_result(function)
+
+    def _keeps_result(self, function: Definition) -> bool:
+        return all(
+            self.qualified_name(decorator, function.scope) in _RESULT_KEEPING_DECORATORS
+            for decorator in function.node.decorator_list
+        )
+
+    def _returned_values(self, function: Definition, depth: int) -> Values:
+        """The values every `return` statement gives (`return None` aside, as `Optional[...]`)."""
+        node = function.node
+        body_scope = self._body_scope(function)
+        if body_scope is None:
+            return None
+        outlined = self.bindings.of(node).opaque
+        collected: set[Value] = set()
+        for statement in _own_statements(node):
+            if not isinstance(statement, ast.Return) or _returns_none(statement):
+                continue
+            if outlined and not isinstance(statement.value, (ast.Call, ast.Await)):
+                return None  # a decorator's `return wrapper`, kept for other questions, or a value cut away
+            found = self.values(statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _body_scope(self, function: Definition) -> Optional[Scope]:
+        """The scope a def's `return` values are evaluated in.
+
+        Read in outline, the body's own scope is opaque: the outline keeps
+        only returns whose names are bound outside the function, so they are
+        looked up in the nearest enclosing scope that is not a class body.
+        """
+        node = function.node
+        if not self.bindings.of(node).opaque:
+            kind = ScopeKind.ASYNC_FUNCTION if isinstance(node, ast.AsyncFunctionDef) else ScopeKind.FUNCTION
+            return Scope(kind, node, function.scope)
+        enclosing: Optional[Scope] = function.scope
+        while enclosing is not None and enclosing.kind is ScopeKind.CLASS:
+            enclosing = enclosing.parent
+        return enclosing
+
+    def _entered_values(self, binding: Binding, depth: int) -> Values:
+        """What `with expr as name` binds: the tables' context managers, or what `__enter__` returns.
+
+        `async with` binds what awaiting `__aenter__()` gives.
+        """
+        expr = binding.entered
+        assert expr is not None
         if isinstance(expr, ast.Call):
-            callee = self.qualified_name(expr.func, scope)
+            callee = self.qualified_name(expr.func, binding.scope)
             if callee is not None and callee in known_apis.ENTERED_AS:
                 return frozenset({Instance(External(known_apis.ENTERED_AS[callee]))})
-        return None
+        managers = self.values(expr, binding.scope, depth + 1)
+        if managers is None:
+            return None
+        collected: set[Value] = set()
+        for manager in managers:
+            found = self._enter_result(manager, binding.entered_async, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected)
+
+    def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
+        if not isinstance(manager, Instance) or depth > MAX_DEPTH:
+            return None
+        methods = self._member_values(manager, "__aenter__" if entered_async else "__enter__", depth + 1)
+        if methods is None or len(methods) != 1:
+            return None
+        (enter,) = methods
+        enter = self._resolved(enter, depth + 1)
+        if not (isinstance(enter, Definition) and isinstance(enter.node, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            return None
+        kind = CallableKind.COROUTINE_FUNCTION if entered_async else CallableKind.SYNC_FUNCTION
+        if enter.module._returns_itself(enter, kind, depth + 1):
+            return frozenset({manager})
+        return enter.module._result_values(enter, kind, depth + 1)
+
+    def _returns_itself(self, method: Definition, kind: str, depth: int) -> bool:
+        """`return self` in every return, or `-> Self`: the call gives back the object it was called on.
+
+        `return self` of an overridable method is not certain: an override may return anything.
+        """
+        node = method.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if not self._is_plain_result(method, kind, depth + 1):
+            return False
+        if node.returns is not None:
+            return self.qualified_name(node.returns, method.scope) in _SELF_TYPES
+        first = decorators.first_parameter(node)
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        if method.overridable or first is None or not returns:
+            return False
+        rebound = self.bindings.of(node).names.get(first)
+        if rebound is not None and len(rebound) != 1:
+            return False  # `self = ...` in the body
+        return all(isinstance(statement.value, ast.Name) and statement.value.id == first for statement in returns)
 
     # --- what calling it makes ----------------------------------------------
 
@@ -834,6 +1031,17 @@ _TABLE_PACKAGES = frozenset(
     for name in table
     if not name.startswith("builtins.")
 )
+# Decorators after which calling a def returns what its body returns.
+_RESULT_KEEPING_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "abc.abstractmethod",
+        "typing.override",
+        "typing_extensions.override",
+    }
+)
+_SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
 _NON_AWAITABLE_RESULTS = frozenset(
     known_apis.RETURNS_NON_AWAITABLE | {f"builtins.{name}" for name in known_apis.SYNC_ITERABLE_BUILTINS}
 )
@@ -854,7 +1062,25 @@ def _generator_expression_protocols(expr: ast.GeneratorExp) -> Protocols:
 def _overridable(found: Values) -> Values:
     if found is None:
         return None
-    return frozenset(replace(v, overridable=True) if isinstance(v, Definition) else v for v in found)
+    return frozenset(_as_overridable(value) for value in found)
+
+
+def _as_overridable(value: Value) -> Value:
+    """Reached through an instance that may be a subclass's: its definitions may be overridden."""
+    if isinstance(value, Definition):
+        return replace(value, overridable=True)
+    if isinstance(value, Instance) and isinstance(value.of, Definition):
+        return replace(value, exact=False)
+    return value
+
+
+def _class_level_annotation(cls: ast.AST, attribute: str) -> Optional[ast.expr]:
+    """`repo: Repo` among the class body's own statements."""
+    for statement in getattr(cls, "body", []):
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            if statement.target.id == attribute:
+                return statement.annotation
+    return None
 
 
 def _table_instance(name: str) -> Optional[Instance]:
@@ -923,6 +1149,11 @@ def _own_statements(function: ast.AST) -> list[ast.AST]:
             continue
         pending.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _returns_none(statement: ast.Return) -> bool:
+    value = statement.value
+    return value is None or (isinstance(value, ast.Constant) and value.value is None)
 
 
 def _returns_a_value(function: ast.AST) -> bool:

@@ -38,6 +38,7 @@ def outline_index(tree: ast.Module) -> BindingIndex:
         _prune(function, pruned, stored)
     index = BindingIndex.build(tree)
     index.stored_attributes |= stored
+    index.unrecorded_stores |= stored
     _forget_nested_scopes(index, tree)
     for function, is_generator in pruned.items():
         # Shared: what is kept per module is what the garbage collector walks.
@@ -62,6 +63,7 @@ _OPAQUE_GENERATOR = ScopeBindings(opaque=True, is_generator=True)
 
 _RETURNS_NOTHING = ast.Return(value=None)
 _RETURNS_A_VALUE = ast.Return(value=ast.Constant(value=...))
+_RETURNS_NONE = ast.Return(value=ast.Constant(value=None))
 _PASS = ast.Pass()
 _NO_ARGUMENTS = ast.arguments(
     posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
@@ -105,15 +107,27 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
     # Returns of a name (a decorator's wrapper or argument, also through
     # `functools.wraps(fn)(wrapper)`) are kept as `return name`; the others
     # only say whether a value is returned. Shared nodes: nothing binds in them.
+    argument = first_parameter(function)
     names = [returned_name(returned) for returned in facts.returns]
+    if argument in facts.bound_names:
+        # Rebound in the body (`self = other`): a return of that name no longer gives back the argument.
+        names = [None if name == argument else name for name in names]
     kept.extend(ast.Return(value=ast.Name(id=name, ctx=ast.Load())) for name in names if name is not None)
     if any(returned.value is None for returned in facts.returns):
         kept.append(_RETURNS_NOTHING)
-    if any(returned.value is not None and name is None for returned, name in zip(facts.returns, names)):
+    other_values = [
+        returned.value for returned, name in zip(facts.returns, names) if returned.value is not None and name is None
+    ]
+    if any(_is_none(value) for value in other_values):
+        kept.append(_RETURNS_NONE)
+        other_values = [value for value in other_values if not _is_none(value)]
+    calls = [_call_of_outer_name(value, facts.bound_names | _parameter_names(function)) for value in other_values]
+    # `return Client()` says what a call gives; its arguments do not.
+    kept.extend(ast.Return(value=call) for call in calls if call is not None)
+    if None in calls:
         kept.append(_RETURNS_A_VALUE)
     kept.append(_PASS)  # a real body, not a stub's
     function.body = kept
-    argument = first_parameter(function)
     _drop_signature(function, keep_first=argument if argument in names else None)
     pruned[function] = facts.is_generator
 
@@ -121,9 +135,38 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
 def _drop_signature(function: Function, keep_first: Optional[str] = None) -> None:
     # Parameters, their defaults and annotations are only read through the
     # function's own scope's names, and that scope is opaque; a decorator that
-    # returns its argument keeps that one's name, which says so.
+    # returns its argument keeps that one's name, which says so. The return
+    # annotation stays: it says what calling the function gives.
     function.args = _NO_ARGUMENTS if keep_first is None else _first_argument_only(keep_first)
-    function.returns = None
+
+
+def _call_of_outer_name(value: ast.expr, bound_inside: set[str]) -> Optional[ast.expr]:
+    """`Client(...)`, `pkg.make(...)`, `await connect(...)`, arguments cut, if the root name is not the function's own.
+
+    The function's scope is opaque once cut down: a kept value must mean the
+    same in the enclosing scope, where inference looks its names up.
+    """
+    awaited = isinstance(value, ast.Await)
+    call = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(call, ast.Call):
+        return None
+    root = call.func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in bound_inside:
+        return None
+    bare = ast.Call(func=call.func, args=[], keywords=[])
+    return ast.Await(value=bare) if awaited else bare
+
+
+def _is_none(value: ast.expr) -> bool:
+    return isinstance(value, ast.Constant) and value.value is None
+
+
+def _parameter_names(function: Function) -> set[str]:
+    arguments = function.args
+    every_arg = [*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs, arguments.kwarg]
+    return {arg.arg for arg in every_arg if arg is not None}
 
 
 def _first_argument_only(name: str) -> ast.arguments:
@@ -141,6 +184,8 @@ class _BodyFacts:
         self.returns: list[ast.Return] = []
         self.globals: list[ast.Global] = []
         self.stored_attributes: set[str] = set()
+        # Every name bound anywhere in the body, nested scopes too (more than needed, never less).
+        self.bound_names: set[str] = set()
         direct_defs = {id(node) for node in function.body if isinstance(node, _FUNCTIONS)}
         # (node, in the function's own scope, inside a comprehension)
         pending: list[tuple[ast.AST, bool, bool]] = [(node, True, False) for node in function.body]
@@ -148,6 +193,9 @@ class _BodyFacts:
             node, own, in_comprehension = pending.pop()
             if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
                 self.stored_attributes.add(node.attr)
+            bound = _name_bound_by(node)
+            if bound is not None:
+                self.bound_names.add(bound)
             if isinstance(node, ast.Global):
                 # Even in a nested class or def: it rebinds a module name, which then is not known.
                 self.globals.append(node)
@@ -176,6 +224,19 @@ class _BodyFacts:
                 continue
             nested_comprehension = in_comprehension or isinstance(node, _COMPREHENSIONS)
             pending.extend((child, True, nested_comprehension) for child in ast.iter_child_nodes(node))
+
+
+def _name_bound_by(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return None if isinstance(node.ctx, ast.Load) else node.id
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name).partition(".")[0]
+    if isinstance(node, ast.arg):
+        return node.arg
+    bound = getattr(node, "name", None) or getattr(node, "rest", None)  # except ... as name, match patterns
+    return bound if isinstance(bound, str) else None
 
 
 def _contains_yield(node: ast.AST) -> bool:

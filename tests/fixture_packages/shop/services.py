@@ -42,10 +42,22 @@ class Worker:
 
     async def run(self):
         self.load("k")  # error: ASY100
-        self.repo.load("k")  # an instance attribute may be rebound: unknown
+        self.repo.load("k")  # error: ASY100
 
 
 def sync_entry(order_id):
     fetch_order(order_id)  # error: ASY204
     get_order(order_id)  # error: ASY204
     sync_order(order_id)
+
+
+class Spare:
+    def __init__(self):
+        self.backup = Repo()
+
+    async def run(self):
+        self.backup.load("k")  # rebound from outside the class below: unknown
+
+
+def replace_backup(spare: Spare, replacement):
+    spare.backup = replacement
