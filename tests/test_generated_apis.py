@@ -99,26 +99,13 @@ def _from_contextlib(function: Any) -> bool:
     return code is not None and code.co_filename == contextlib.__file__
 
 
-def _own_returns(tree: ast.AST) -> list[ast.Return]:
-    """The function's own `return` statements, not those of functions defined inside it."""
-    found, stack = [], list(ast.iter_child_nodes(tree))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue
-        if isinstance(node, ast.Return):
-            found.append(node)
-        stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
 def _returns_built(function: Any, cls: type) -> bool:
     """Every `return` of the function's source builds `cls`, as the function's globals resolve it."""
     tree = _function_tree(function)
     if tree is None:
         return False
     namespace = inspect.unwrap(function).__globals__
-    returns = _own_returns(tree)
+    returns = generate_api_tables._returns(tree)
     for node in returns:
         if not isinstance(node.value, ast.Call):
             return False
@@ -136,7 +123,7 @@ def _returns_self(method: Any) -> bool:
     if tree is None:
         return False
     first = [*tree.args.posonlyargs, *tree.args.args][0].arg
-    returns = _own_returns(tree)
+    returns = generate_api_tables._returns(tree)
     return bool(returns) and all(isinstance(r.value, ast.Name) and r.value.id == first for r in returns)
 
 
