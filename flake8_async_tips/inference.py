@@ -973,7 +973,20 @@ class Inference:
 
         None when any base is not known, or a metaclass other than ABCMeta may add anything.
         `Base[T]` is `Base`: subscripting a generic class adds no attribute to it.
+
+        Every attribute lookup walks the hierarchy again (an instance attribute
+        asks each class on the way): the bases found with at least this budget
+        of depth left are reused for the rest of the linted file.
         """
+        remembered = _CLASS_BASES.get(id(cls.node))
+        if remembered is not None and remembered[0] <= depth and remembered[1] is cls.node:
+            return remembered[2]
+        found = self._read_class_bases(cls, depth)
+        # The node is kept with the answer: its id cannot be reused while it is remembered.
+        _CLASS_BASES[id(cls.node)] = (depth, cls.node, found)
+        return found
+
+    def _read_class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
         node = cls.node
         assert isinstance(node, ast.ClassDef)
         if any(not self._is_abc_metaclass(keyword, cls.scope) for keyword in node.keywords):
@@ -1171,6 +1184,10 @@ SETTLE_EVERY = 16
 _read_since_settled = 0
 
 
+# id(class node) -> (depth it was read at, the node, its bases); for one linted file.
+_CLASS_BASES: dict[int, tuple[int, ast.AST, Optional[list[Union[Definition, type]]]]] = {}
+
+
 def settle_module_cache() -> None:
     """Set the long-lived cache aside from the cyclic garbage collector, between two files.
 
@@ -1182,6 +1199,9 @@ def settle_module_cache() -> None:
     evicted one is freed at once.
     """
     global _read_since_settled
+    # What a file's lookups remembered of class hierarchies: dropped between files,
+    # so the cache keeps no reference from one file's definitions to another's.
+    _CLASS_BASES.clear()
     if _read_since_settled < SETTLE_EVERY:
         return
     _read_since_settled = 0
