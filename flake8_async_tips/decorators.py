@@ -180,21 +180,12 @@ def returned_name(statement: ast.Return) -> Optional[str]:
         return value.id
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Call):
         # functools.wraps(fn)(wrapper): a copy of the metadata onto wrapper, which it returns.
-        if _called_name(value.func) == "wraps" and len(value.args) == 1 and isinstance(value.args[0], ast.Name):
+        if name_leaf(value.func.func) == "wraps" and len(value.args) == 1 and isinstance(value.args[0], ast.Name):
             return value.args[0].id
-    if isinstance(value, ast.Call) and _called_name(value) == "update_wrapper" and value.args:
+    if isinstance(value, ast.Call) and name_leaf(value.func) == "update_wrapper" and value.args:
         if isinstance(value.args[0], ast.Name):
             return value.args[0].id
     return None
-
-
-def _called_name(call: ast.Call) -> str:
-    func = call.func
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return ""
 
 
 def first_parameter(function: Function) -> Optional[str]:
@@ -232,12 +223,13 @@ def returned_items(function: Function, returns: list[ast.Return]) -> Optional[li
 def is_plain_wrapper(function: Function) -> bool:
     """A wrapper whose kind is its own `def`'s: undecorated, or only `@functools.wraps(fn)`."""
     return all(
-        isinstance(decorator, ast.Call) and _decorator_leaf(decorator.func) == "wraps"
+        isinstance(decorator, ast.Call) and name_leaf(decorator.func) == "wraps"
         for decorator in function.decorator_list
     )
 
 
-def _decorator_leaf(decorator: ast.expr) -> str:
+def name_leaf(decorator: ast.expr) -> str:
+    """The last name of `name` or `a.b.name`; empty for anything else."""
     if isinstance(decorator, ast.Name):
         return decorator.id
     if isinstance(decorator, ast.Attribute):
@@ -262,7 +254,7 @@ def first_parameter_binding(function: Function) -> str:
     the decorators that make one of them (sqlalchemy's `declared_attr` and
     hybrids, `classproperty`s).
     """
-    leaves = [_decorator_leaf(d.func if isinstance(d, ast.Call) else d).lower() for d in function.decorator_list]
+    leaves = [name_leaf(d.func if isinstance(d, ast.Call) else d).lower() for d in function.decorator_list]
     if not leaves:
         return "instance"
     if leaves == ["classmethod"]:
@@ -275,7 +267,7 @@ def first_parameter_binding(function: Function) -> str:
 
 
 def is_overload(function: ast.AST) -> bool:
-    return any(_decorator_leaf(decorator) == "overload" for decorator in getattr(function, "decorator_list", ()))
+    return any(name_leaf(decorator) == "overload" for decorator in getattr(function, "decorator_list", ()))
 
 
 def runtime_bindings(bindings: list[T]) -> list[T]:

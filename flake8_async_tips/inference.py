@@ -738,7 +738,7 @@ class Inference:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         found = self.values(target, scope, depth + 1)
         if found is None:
-            if self._imported_from_nowhere(target, scope) and decorators.may_assume_kept(_decorator_name(target)):
+            if self._imported_from_nowhere(target, scope) and decorators.may_assume_kept(decorators.name_leaf(target)):
                 return _KEEPS
             return _UNKNOWN_EFFECT
         effects: set[decorators.Effect] = set()
@@ -1141,14 +1141,6 @@ _EXTERNAL_TO_CALLABLE = {
     ExternalKind.SYNC_FUNCTION: CallableKind.SYNC_FUNCTION,
     ExternalKind.CLASS: CallableKind.CLASS,
 }
-
-
-def _decorator_name(decorator: ast.expr) -> str:
-    if isinstance(decorator, ast.Name):
-        return decorator.id
-    if isinstance(decorator, ast.Attribute):
-        return decorator.attr
-    return ""
 
 
 def _own_statements(function: ast.AST) -> list[ast.AST]:
