@@ -42,6 +42,11 @@ class Definition:
 MAX_REMEMBERED_SEARCHES = 5000
 
 
+# The keys of astroid's search cache whose results were already released: each
+# look-up adds a few, and scanning all of them after every look-up was quadratic.
+_RELEASED_SEARCHES: set[object] = set()
+
+
 def _drop_failure_tracebacks() -> None:
     try:
         from astroid.manager import AstroidManager
@@ -51,8 +56,13 @@ def _drop_failure_tracebacks() -> None:
         return
     if len(searches) > MAX_REMEMBERED_SEARCHES:
         searches.clear()
+        _RELEASED_SEARCHES.clear()
         return
-    for result in searches.values():
+    if not _RELEASED_SEARCHES <= searches.keys():
+        _RELEASED_SEARCHES.clear()  # astroid's cache was cleared meanwhile: its keys may hold new results
+    new_keys = searches.keys() - _RELEASED_SEARCHES
+    _RELEASED_SEARCHES.update(new_keys)
+    for result in (searches[key] for key in new_keys):
         # The cached error keeps the ImportError it wraps (`error`), which keeps
         # the KeyError it was raised during (`__context__`): each has a traceback.
         pending, seen = [result], set()

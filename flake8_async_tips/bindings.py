@@ -69,12 +69,32 @@ class BindingIndex:
         self.unrecorded_stores: set[str] = set()
         # `setattr(...)`, `vars(...)` or `__dict__` somewhere: any attribute may be written.
         self.writes_attributes_dynamically = False
+        # The names each scope loads, by the node that opens it (the linted file's only).
+        self.loaded_names: dict[int, set[str]] = {}
+        self.root_scope: Optional[Scope] = None
+        self._scope_of: Optional[dict[int, Scope]] = None
 
     @classmethod
     def build(cls, tree: ast.AST) -> BindingIndex:
         index = cls(tree)
-        _BindingCollector(index).run(tree)
+        collector = _BindingCollector(index)
+        collector.run(tree)
+        index.root_scope = collector.root_scope
         return index
+
+    def names_loaded_within(self, node: ast.AST) -> set[str]:
+        """The names loaded in the scope `node` opens and in every scope nested in it."""
+        if self._scope_of is None:
+            every = [] if self.root_scope is None else self.root_scope.preorder()
+            self._scope_of = {id(scope.node): scope for scope in every}
+        scope = self._scope_of.get(id(node))
+        found: set[str] = set()
+        for inner in [] if scope is None else scope.preorder():
+            found |= self.loaded_names.get(id(inner.node), _NOTHING)
+            declared = self.of(inner.node)
+            found |= declared.declared_global
+            found |= declared.declared_nonlocal
+        return found
 
     def of(self, node: ast.AST) -> ScopeBindings:
         bindings = self.scopes.get(id(node))
@@ -115,6 +135,8 @@ class BindingIndex:
             return None
         return bindings.names.get(name, [])
 
+
+_NOTHING: frozenset[str] = frozenset()
 
 # Builtins that write attributes by a computed name.
 _DYNAMIC_ATTRIBUTE_WRITERS = frozenset({"setattr", "vars"})
@@ -166,7 +188,12 @@ class _BindingCollector(ScopedVisitor):
         self.index.class_scope[id(node)] = self.scope
 
     def visit_Name(self, node: ast.Name) -> None:
-        if not isinstance(node.ctx, ast.Load) and id(node) not in self.described_targets:
+        if isinstance(node.ctx, ast.Load):
+            loaded = self.index.loaded_names.get(id(self.scope.node))
+            if loaded is None:
+                loaded = self.index.loaded_names[id(self.scope.node)] = set()
+            loaded.add(node.id)
+        elif id(node) not in self.described_targets:
             self._bind_here(node.id, node)
         if node.id in _DYNAMIC_ATTRIBUTE_WRITERS:
             self.index.writes_attributes_dynamically = True

@@ -173,7 +173,10 @@ class Inference:
 
     def _astroid_may_answer(self, name: str) -> bool:
         top = name.partition(".")[0]
-        return not (top in sys.stdlib_module_names or self.layout.find_module_file(top) or installed_module_file(top))
+        if top in sys.stdlib_module_names or self.layout.find_module_file(top) or installed_module_file(top):
+            return False
+        # Nothing of that name on disk (a library not installed here): astroid's search would fail, slowly.
+        return found_on_disk(top, self.layout.roots)
 
     # --- other modules of the project ----------------------------------------
 
@@ -246,8 +249,26 @@ class Inference:
     # --- what an expression refers to ---------------------------------------
 
     def values(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Values:
+        """What `expr`, evaluated in `scope`, may refer to; None when unknown.
+
+        Every rule asks about the same receivers again and again (each
+        `self.client.x()` evaluates `self.client`): an answer is remembered
+        for the rest of the linted file. One found with at least this much
+        depth budget left, or any known answer, is reused; an unknown one
+        found with less budget is worked out again.
+        """
         if depth > MAX_DEPTH:
             return None
+        key = (id(self), id(expr), id(scope.node))
+        remembered = _VALUES.get(key)
+        if remembered is not None and (remembered[0] <= depth or remembered[1] is not None):
+            return remembered[1]
+        found = self._evaluate(expr, scope, depth)
+        # The key's objects are kept alive with the answer, so that no id is reused while it is remembered.
+        _VALUES[key] = (depth, found, (self, expr, scope.node))
+        return found
+
+    def _evaluate(self, expr: ast.AST, scope: Scope, depth: int) -> Values:
         if isinstance(expr, ast.Name):
             return self._name_values(expr.id, scope, depth)
         if isinstance(expr, ast.Attribute):
@@ -1179,6 +1200,10 @@ _read_since_settled = 0
 # id(class node) -> (depth it was read at, the node, its bases); for one linted file.
 _CLASS_BASES: dict[int, tuple[int, ast.AST, Optional[list[Union[Definition, type]]]]] = {}
 
+# (id(module), id(expression), id(scope node)) -> (depth it was evaluated at, its values, the
+# objects of the key); for one linted file.
+_VALUES: dict[tuple[int, int, int], tuple[int, Values, tuple[object, ...]]] = {}
+
 
 def settle_module_cache() -> None:
     """Set the long-lived cache aside from the cyclic garbage collector, between two files.
@@ -1194,6 +1219,7 @@ def settle_module_cache() -> None:
     # What a file's lookups remembered of class hierarchies: dropped between files,
     # so the cache keeps no reference from one file's definitions to another's.
     _CLASS_BASES.clear()
+    _VALUES.clear()
     if _read_since_settled < SETTLE_EVERY:
         return
     _read_since_settled = 0

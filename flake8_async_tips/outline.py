@@ -37,6 +37,7 @@ def outline_index(tree: ast.Module) -> BindingIndex:
     for function in _functions_outside_bodies(tree):
         _prune(function, pruned, stored)
     index = BindingIndex.build(tree)
+    index.loaded_names = {}  # asked of the linted file only
     index.stored_attributes |= stored
     index.unrecorded_stores |= stored
     _forget_nested_scopes(index, tree)

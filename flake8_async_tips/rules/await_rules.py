@@ -7,6 +7,7 @@ import sys
 from typing import Optional
 
 from flake8_async_tips import known_apis
+from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference import CallableKind, Inference
 from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, quoted, where
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
@@ -354,16 +355,16 @@ class AwaitRules(RuleFamily):
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return
         name = node.targets[0].id
-        if not isinstance(node.value, ast.Call) or name in self._names_read(self.scope.node):
+        if not isinstance(node.value, ast.Call) or name in self._names_read(self.scope):
             return  # the cheap question first: most stored values are read
         if self.inference.is_coroutine_call(node.value, self.scope) is Verdict.YES:
             self.report(CoroutineStoredNeverUsed, node, callee=quoted(node.value.func), name=name)
 
-    def _names_read(self, function: ast.AST) -> frozenset[str]:
+    def _names_read(self, function: Scope) -> frozenset[str]:
         """Names a function (nested scopes included: closures read too) may read; computed once per function."""
-        found = self.names_read.get(id(function))
+        found = self.names_read.get(id(function.node))
         if found is None:
-            found = self.names_read[id(function)] = _names_read(function)
+            found = self.names_read[id(function.node)] = _names_read(function, self.context.bindings)
         return found
 
     # --- calls: ASY102-ASY105, ASY107, ASY109 --------------------------------
@@ -384,6 +385,11 @@ class AwaitRules(RuleFamily):
         """The qualified name of what `call` calls, when the tables may know it."""
         func = call.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
+            return None
+        if isinstance(func, ast.Attribute) and func.attr not in _TABLE_CALL_LEAVES:
+            # The cheap question first: `x.y.z()` names a table's API only if `z` is the last
+            # name of one. (`self.z()` could hold a table function stored under another name:
+            # not followed, which may miss a finding but never makes one.)
             return None
         name = self.inference.qualified_name(func, self.scope)
         return None if name is None else known_apis.CLASS_ALIASES.get(name, name)
@@ -626,21 +632,36 @@ def _in_coroutine_expression(scope: Scope) -> bool:
     return False
 
 
+# The APIs AwaitRules._callee is asked about, spelled as the tables spell them or by an alias of them.
+_TABLE_CALLS = frozenset(
+    {
+        *known_apis.TASK_FACTORIES,
+        *known_apis.LOOP_ENTRY_POINTS,
+        known_apis.GET_EVENT_LOOP,
+        *known_apis.CALLS_SYNCHRONOUSLY,
+        *known_apis.NEEDS_AWAITABLE_ARGUMENT,
+        *known_apis.NEEDS_AWAITABLE_ARGUMENTS,
+        *known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT,
+        known_apis.WAIT_REFUSES_COROUTINES,
+    }
+)
+_TABLE_CALL_LEAVES = frozenset(
+    name.rpartition(".")[2]
+    for name in (*_TABLE_CALLS, *(alias for alias, name in known_apis.CLASS_ALIASES.items() if name in _TABLE_CALLS))
+)
+
+
 # Calls that can read any local by name.
 DYNAMIC_LOCAL_ACCESS = frozenset({"locals", "vars", "eval", "exec"})
 
 
-def _names_read(function: ast.AST) -> frozenset[str]:
-    """Every name loaded in the function, nested scopes included; every name at all if it reads locals dynamically."""
-    read: set[str] = set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            read.add(node.id)
-            if node.id in DYNAMIC_LOCAL_ACCESS:
-                return _EVERY_NAME
-        elif isinstance(node, (ast.Global, ast.Nonlocal)):
-            read.update(node.names)
-    return frozenset(read)
+def _names_read(function: Scope, bindings: BindingIndex) -> frozenset[str]:
+    """Every name loaded in the function, nested scopes included; every name at all if it reads locals dynamically.
+
+    A name declared `global` or `nonlocal` there counts as read: the store is not a local's.
+    """
+    read = bindings.names_loaded_within(function.node)
+    return _EVERY_NAME if not read.isdisjoint(DYNAMIC_LOCAL_ACCESS) else frozenset(read)
 
 
 class _EveryName(frozenset):  # type: ignore[type-arg]
