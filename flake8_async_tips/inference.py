@@ -1237,8 +1237,9 @@ def module_at(path: str, declared: frozenset[str]) -> Optional[Inference]:
     module: Optional[Inference] = None
     try:
         with open(path, "rb") as file:
-            tree = ast.parse(file.read(), path)
-        module = Inference(outline_index(tree), layout_of(path), declared, remember_resolutions=False)
+            source = file.read()
+        tree = ast.parse(source, path)
+        module = Inference(outline_index(tree, source), layout_of(path), declared, remember_resolutions=False)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
     _MODULES[key] = module

@@ -16,6 +16,7 @@ names bound in it, so no answer can come from what was dropped.
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
@@ -30,12 +31,19 @@ _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _YIELDS = (ast.Yield, ast.YieldFrom)
 
 
-def outline_index(tree: ast.Module) -> BindingIndex:
-    """The bindings of `tree` after cutting its function bodies down (`tree` is changed in place)."""
+def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIndex:
+    """The bindings of `tree` after cutting its function bodies down (`tree` is changed in place).
+
+    With the `source` the tree was parsed from, a function whose text holds
+    no `yield`, no `:=` and no comprehension storing an attribute is read by
+    its statements only: no expression of its body can make it a generator,
+    bind one of its names or store an attribute.
+    """
     pruned: dict[Function, bool] = {}
     stored: set[str] = set()
+    lines = _source_lines(source)
     for function in _functions_outside_bodies(tree):
-        _prune(function, pruned, stored)
+        _prune(function, pruned, stored, lines)
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
     index.stored_attributes |= stored
@@ -89,8 +97,32 @@ def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
     return found
 
 
-def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -> None:
-    facts = _BodyFacts(function)
+def _source_lines(source: Optional[bytes]) -> Optional[list[bytes]]:
+    # Lines as the tokenizer counts them (\n, \r\n, \r), for the node positions. Not for
+    # encodings where the ASCII bytes of `yield` could be part of another character.
+    if source is None or b"\x00" in source:
+        return None
+    return source.splitlines()
+
+
+# `for self.x in` / `for a, obj.b in`: a comprehension whose target stores an attribute (a loop
+# statement's targets are read anyway). Anything resembling one counts; the bound keeps the
+# search linear (a target's attribute more than 1000 characters after its `for` is not seen).
+_ATTRIBUTE_TARGET = re.compile(rb"\bfor\b.{0,1000}?\.\s*[^\s.,()\[\]:=]+\s*(?:\bin\b|[,)\]])", re.DOTALL)
+
+
+def _read_in_full(function: Function, lines: Optional[list[bytes]]) -> bool:
+    """May an expression of the body make it a generator, bind one of its names or store an attribute?"""
+    end = getattr(function, "end_lineno", None)
+    if lines is None or end is None:
+        return True
+    # A line of margin each side: a wrong position may cost speed, never an answer.
+    text = b"\n".join(lines[max(function.lineno - 2, 0): end + 1])
+    return b"yield" in text or b":=" in text or _ATTRIBUTE_TARGET.search(text) is not None
+
+
+def _prune(function: Function, pruned: dict[Function, bool], stored: set[str], lines: Optional[list[bytes]]) -> None:
+    facts = _BodyFacts(function, statements_only=not _read_in_full(function, lines))
     stored |= facts.stored_attributes
     if facts.unusual_yield:
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
@@ -102,7 +134,7 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str]) -
     kept: list[ast.stmt] = []
     for statement in function.body:
         if isinstance(statement, _FUNCTIONS):
-            _prune(statement, pruned, stored)  # a decorator's wrapper, returned by name
+            _prune(statement, pruned, stored, lines)  # a decorator's wrapper, returned by name
             kept.append(statement)
     kept.extend(facts.globals)
     # Returns of a name (a decorator's wrapper or argument, also through
@@ -179,15 +211,19 @@ def _first_argument_only(name: str) -> ast.arguments:
 class _BodyFacts:
     """What a function's own body does (its nested scopes' bodies only for stored attributes and globals)."""
 
-    def __init__(self, function: Function) -> None:
+    def __init__(self, function: Function, statements_only: bool = False) -> None:
         self.is_generator = False
         self.unusual_yield = False
         self.returns: list[ast.Return] = []
         self.globals: list[ast.Global] = []
         self.stored_attributes: set[str] = set()
-        # Every name bound anywhere in the body, nested scopes too (more than needed, never less).
+        # Every name bound in the body's own scope (and, read in full, in its nested scopes: more
+        # than needed, never less).
         self.bound_names: set[str] = set()
         direct_defs = {id(node) for node in function.body if isinstance(node, _FUNCTIONS)}
+        if statements_only:
+            self._read_statements(function, direct_defs)
+            return
         # (node, in the function's own scope, inside a comprehension)
         pending: list[tuple[ast.AST, bool, bool]] = [(node, True, False) for node in function.body]
         while pending:
@@ -225,6 +261,63 @@ class _BodyFacts:
                 continue
             nested_comprehension = in_comprehension or isinstance(node, _COMPREHENSIONS)
             pending.extend((child, True, nested_comprehension) for child in ast.iter_child_nodes(node))
+
+
+    def _read_statements(self, function: Function, direct_defs: set[int]) -> None:
+        """The same facts from the statements alone, for a body with no `yield`, `:=` or `for obj.attr in`.
+
+        Without those, an expression binds no name of the function (a
+        comprehension's or lambda's names are their own) and stores no
+        attribute: only statements and their targets do.
+        """
+        # (statement, in the function's own scope)
+        pending: list[tuple[ast.AST, bool]] = [(node, True) for node in function.body]
+        while pending:
+            node, own = pending.pop()
+            if isinstance(node, ast.Return):
+                if own:
+                    self.returns.append(node)
+                continue
+            if isinstance(node, ast.Global):
+                self.globals.append(node)
+                continue
+            if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                self.bound_names.add(node.name)
+                if id(node) not in direct_defs:
+                    pending.extend((child, False) for child in node.body)  # stored attributes and globals
+                continue
+            for target in _statement_targets(node):
+                for inner in ast.walk(target):
+                    if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
+                        self.bound_names.add(inner.id)
+                    elif isinstance(inner, ast.Attribute) and not isinstance(inner.ctx, ast.Load):
+                        self.stored_attributes.add(inner.attr)
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.bound_names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for child in getattr(node, field, ()):
+                    if isinstance(child, ast.excepthandler):
+                        if getattr(child, "name", None):
+                            self.bound_names.add(child.name)  # type: ignore[attr-defined]
+                        pending.extend((statement, own) for statement in child.body)  # type: ignore[attr-defined]
+                    elif isinstance(child, ast.match_case):
+                        self.bound_names.update(
+                            bound for bound in map(_name_bound_by, ast.walk(child.pattern)) if bound is not None
+                        )
+                        pending.extend((statement, own) for statement in child.body)
+                    else:
+                        pending.append((child, own))
+
+
+def _statement_targets(node: ast.AST) -> list[ast.AST]:
+    """The expressions a statement binds or deletes."""
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return list(node.targets)
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+        return [node.target]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [item.optional_vars for item in node.items if item.optional_vars is not None]
+    return []
 
 
 def _name_bound_by(node: ast.AST) -> Optional[str]:

@@ -74,8 +74,12 @@ def test_outline_answers_like_the_full_tree(path: Path) -> None:
         pytest.skip("not valid Python for this interpreter")
     layout = layout_of(str(path))
     full = Inference(BindingIndex.build(full_tree), layout)
+    expected = answers(full)
     outlined = Inference(outline_index(ast.parse(source, str(path))), layout)
-    assert answers(outlined) == answers(full)
+    assert answers(outlined) == expected
+    # With the source, bodies without `yield` or `:=` are read by their statements only.
+    outlined_with_source = Inference(outline_index(ast.parse(source, str(path)), source), layout)
+    assert answers(outlined_with_source) == expected
 
 
 def test_outline_cuts_function_bodies() -> None:
@@ -112,3 +116,11 @@ def test_outline_answers_like_the_full_tree_on_generated_programs(source: str) -
         assume(False)
         return
     assert answers(Inference(outline_index(ast.parse(source)), layout)) == expected
+    assert answers(Inference(outline_index(ast.parse(source), source.encode()), layout)) == expected
+
+
+def test_outline_read_by_statements_still_sees_stores_in_comprehension_targets() -> None:
+    # No `yield` and no `:=`: the body is read by its statements, but `for self.x in` still stores.
+    source = b"class C:\n    def m(self):\n        return [1 for self.x in range(2)]\n\n    def n(self):\n        self.y = 1\n"
+    index = outline_index(ast.parse(source), source)
+    assert {"x", "y"} <= index.stored_attributes
