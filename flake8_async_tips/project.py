@@ -157,6 +157,7 @@ def _first_folder_outside_packages(directory: str) -> str:
     return probe
 
 
+@lru_cache(maxsize=1024)
 def ini_pythonpath(project: str) -> tuple[str, ...]:
     """pytest's `pythonpath` option, from the first of its config files that has a pytest section."""
     for reader in (_pytest_ini, _pyproject_toml, _tox_ini, _setup_cfg):

@@ -21,6 +21,7 @@ def _roots(path: Path) -> list[str]:
     layout_of.cache_clear()
     project.project_root.cache_clear()
     project.pytest_paths.cache_clear()
+    project.ini_pythonpath.cache_clear()
     return list(layout_of(str(path)).roots)
 
 
