@@ -190,9 +190,16 @@ class TaskDropped(AsyncTipsError):
         Reports an expression statement calling `asyncio.create_task`,
         `asyncio.ensure_future`, `loop.create_task`, or `asyncio.gather` /
         `asyncio.shield` (which wrap their coroutines in tasks and return a
-        future) without awaiting or keeping the result. A TaskGroup's
-        `create_task` and trio/anyio's `start_soon` keep their tasks and are
-        fine.
+        future) without awaiting or keeping the result; such a call in a
+        list, tuple or set display or a list or set comprehension used as a
+        statement (`[asyncio.create_task(work(i)) for i in ids]`); its result
+        bound to a local name that the function never reads (`task =
+        asyncio.create_task(work())` and nothing uses `task`; `_` is a
+        deliberate discard and is not reported); and its result only tested
+        for truth (`x = 1 if asyncio.create_task(work()) else 2`, an `if`,
+        `while`, `assert`, `not` or a non-last operand of `and`), which
+        drops it too. A TaskGroup's `create_task` and trio/anyio's
+        `start_soon` keep their tasks and are fine.
 
     Why is this bad?
         The event loop keeps only a weak reference to tasks: a dropped task
@@ -210,7 +217,7 @@ class TaskDropped(AsyncTipsError):
     """
 
     code = "ASY106"
-    message = "the task from '{callee}()' is dropped: the loop keeps only a weak reference; keep it or use a TaskGroup"
+    message = "the task from '{callee}()' {how}: the loop keeps only a weak reference; keep it or use a TaskGroup"
 
 
 class CoroutineFunctionCalledSynchronously(AsyncTipsError):
@@ -328,13 +335,28 @@ class AwaitRules(RuleFamily):
     def visit_Expr(self, node: ast.Expr) -> None:
         call = node.value
         if not isinstance(call, ast.Call):
+            self._check_dropped_display(node)
             return
         in_coroutine = self.scope.kind is ScopeKind.ASYNC_FUNCTION
         if in_coroutine and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
             self.report(CoroutineNeverAwaited, node, callee=quoted(call.func))
             return
         if self._callee(call) in known_apis.TASK_FACTORIES:
-            self.report(TaskDropped, node, callee=quoted(call.func))
+            self.report(TaskDropped, node, callee=quoted(call.func), how="is dropped")
+
+    def _check_dropped_display(self, node: ast.Expr) -> None:
+        """`[create_task(a()), create_task(b())]` or `[create_task(w(i)) for i in ids]` as a statement."""
+        value = node.value
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            elements = [(element, self.scope) for element in value.elts]
+        elif isinstance(value, (ast.ListComp, ast.SetComp)):
+            elements = [(value.elt, _comprehension_scope(value, self.scope))]
+        else:
+            return
+        for element, scope in elements:
+            if isinstance(element, ast.Call) and self._callee(element, scope) in known_apis.TASK_FACTORIES:
+                how = "is put in a collection that is dropped at once"
+                self.report(TaskDropped, element, callee=quoted(element.func), how=how)
 
     def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
         # `async with trio.open_file(path)`: the coroutine is entered where it needed an `await`
@@ -353,11 +375,22 @@ class AwaitRules(RuleFamily):
             return
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return
-        name = node.targets[0].id
-        if not isinstance(node.value, ast.Call) or name in self._names_read(self.scope.node):
+        self._check_stored(node, node.targets[0].id, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.scope.kind not in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION):
+            return
+        if isinstance(node.target, ast.Name) and node.value is not None:
+            self._check_stored(node, node.target.id, node.value)
+
+    def _check_stored(self, node: ast.stmt, name: str, value: ast.expr) -> None:
+        if not isinstance(value, ast.Call) or name in self._names_read(self.scope.node):
             return  # the cheap question first: most stored values are read
-        if self.inference.is_coroutine_call(node.value, self.scope) is Verdict.YES:
-            self.report(CoroutineStoredNeverUsed, node, callee=quoted(node.value.func), name=name)
+        if self.inference.is_coroutine_call(value, self.scope) is Verdict.YES:
+            self.report(CoroutineStoredNeverUsed, node, callee=quoted(value.func), name=name)
+        elif name != "_" and self._callee(value) in known_apis.TASK_FACTORIES:
+            how = f"is stored in '{name}', which is never read"
+            self.report(TaskDropped, node, callee=quoted(value.func), how=how)
 
     def _names_read(self, function: ast.AST) -> frozenset[str]:
         """Names a function (nested scopes included: closures read too) may read; computed once per function."""
@@ -380,12 +413,12 @@ class AwaitRules(RuleFamily):
             self._check_sync_callback(node, callee)
         self._check_async_api_argument(node, callee)
 
-    def _callee(self, call: ast.Call) -> Optional[str]:
+    def _callee(self, call: ast.Call, scope: Optional[Scope] = None) -> Optional[str]:
         """The qualified name of what `call` calls, when the tables may know it."""
         func = call.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
             return None
-        name = self.inference.qualified_name(func, self.scope)
+        name = self.inference.qualified_name(func, self.scope if scope is None else scope)
         return None if name is None else known_apis.CLASS_ALIASES.get(name, name)
 
     def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
@@ -527,12 +560,17 @@ class AwaitRules(RuleFamily):
 
     # --- ASY108 --------------------------------------------------------------
 
-    def _check_tested(self, expr: ast.expr) -> None:
+    def _check_tested(self, expr: ast.expr, task_dropped: bool = True) -> None:
         # The last operand of a tested `and`/`or` is tested too; the others are tested by visit_BoolOp.
         while isinstance(expr, ast.BoolOp):
             expr = expr.values[-1]
-        if isinstance(expr, ast.Call) and self.inference.is_coroutine_call(expr, self.scope) is Verdict.YES:
+        if not isinstance(expr, ast.Call):
+            return
+        if self.inference.is_coroutine_call(expr, self.scope) is Verdict.YES:
             self.report(CoroutineTruthTested, expr, callee=quoted(expr.func))
+        elif task_dropped and self._callee(expr) in known_apis.TASK_FACTORIES:
+            # A task is always true: testing it keeps nothing.
+            self.report(TaskDropped, expr, callee=quoted(expr.func), how="is only tested for truth, then dropped")
 
     def visit_If(self, node: ast.If) -> None:
         self._check_tested(node.test)
@@ -548,8 +586,9 @@ class AwaitRules(RuleFamily):
             self._check_tested(node.operand)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        # `task() or other` evaluates to the (always true) task, which may be kept; `task() and other` drops it.
         for value in node.values[:-1]:
-            self._check_tested(value)
+            self._check_tested(value, task_dropped=isinstance(node.op, ast.And))
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         for condition in node.ifs:
@@ -603,6 +642,12 @@ def _callback_call(api_call: ast.Call, callee: str, callback: ast.expr, source: 
             keywords = [f"**{text(kwargs)}"]
     call = f"{text(callback)}({', '.join(arguments + keywords)})"
     return call if len(call) <= MAX_QUOTED else call[: MAX_QUOTED - 3] + "..."
+
+
+def _comprehension_scope(node: ast.AST, enclosing: Scope) -> Scope:
+    """The scope a comprehension's element is evaluated in, for name lookups before the walk opens it."""
+    kind = ScopeKind.GENERATOR_EXPRESSION if isinstance(node, ast.GeneratorExp) else ScopeKind.COMPREHENSION
+    return Scope(kind, node, enclosing)
 
 
 def _running_coroutine(scope: Scope) -> Optional[Scope]:

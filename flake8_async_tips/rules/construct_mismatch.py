@@ -68,12 +68,17 @@ class WithOnAsyncContextManager(AsyncTipsError):
     What it does:
         Reports `with` on `asyncio.Lock()`, `asyncio.timeout()`,
         `asyncio.TaskGroup()`, `AIOFile(...)`, an `@asynccontextmanager`
-        call, an instance of a class with `__aenter__` and no `__enter__`, or
-        a coroutine (a missing `await`).
+        call, an instance of a class with `__aenter__` and no `__enter__`, a
+        coroutine (a missing `await`), or a task (`with
+        asyncio.create_task(work()):`, `ensure_future`, `gather`, `shield`, a
+        loop's or TaskGroup's `create_task`), which is no context manager at
+        all and is dropped at once.
 
     Why is this bad?
         `TypeError: 'Lock' object does not support the context manager
-        protocol` (`AttributeError: __enter__` before 3.11).
+        protocol` (`AttributeError: __enter__` before 3.11); `TypeError:
+        '_asyncio.Task' object does not support the context manager
+        protocol`.
 
     Example:
         with asyncio.Lock():
@@ -200,6 +205,9 @@ SYNC_PROTOCOL_METHODS = {
     "__await__": "'__await__' must be a plain 'def' returning an iterator",
     "__init__": "'__init__' cannot be async: use an async factory (classmethod) instead",
 }
+# What these return is a task or future: no context manager.
+TASK_MAKERS = known_apis.TASK_FACTORIES | {"asyncio.TaskGroup.create_task"}
+
 # Must return an awaitable.
 ASYNC_PROTOCOL_METHODS = ("__aenter__", "__aexit__", "__anext__")
 
@@ -330,10 +338,19 @@ class ConstructMismatchRules(RuleFamily):
                 what, fix = "an async context manager", "use 'async with'"
             elif protocols == {COROUTINE}:
                 what, fix = "a coroutine", "'await' it first, or use 'async with' if it returns a context manager"
+            elif self._makes_task(item.context_expr):
+                what, fix = "a task, which supports neither 'with' nor 'async with'", "keep it and 'await' it"
             else:
                 continue
             manager = quoted(item.context_expr)
             self.report(WithOnAsyncContextManager, item.context_expr, manager=manager, what=what, fix=fix)
+
+    def _makes_task(self, expr: ast.expr) -> bool:
+        """`asyncio.create_task(...)`, `ensure_future`, `gather`, `shield`, a loop's or TaskGroup's `create_task`."""
+        if not isinstance(expr, ast.Call) or not isinstance(expr.func, (ast.Name, ast.Attribute)):
+            return False
+        name = self.inference.qualified_name(expr.func, self.scope)
+        return name is not None and known_apis.CLASS_ALIASES.get(name, name) in TASK_MAKERS
 
     def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
         if not self._compiles_here():
