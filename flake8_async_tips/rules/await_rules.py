@@ -279,27 +279,48 @@ class WrongArgumentToAsyncApi(AsyncTipsError):
     What it does:
         Reports `create_task(work)`, `ensure_future(work)`, `gather(work)`,
         `wait_for(work, 1)`, `TaskGroup.create_task(work)` (a function where a
-        coroutine is needed), `asyncio.wait([work()])` (bare coroutines, from
-        3.11), and `nursery.start_soon(work())` / `tg.start_soon(work())` (a
+        coroutine is needed); `gather()` given a list, tuple, set or dict
+        (a display, a comprehension, or a name every assignment binds to one:
+        `gather([fetch(u) for u in urls])`; from 3.12 a generator
+        expression too) instead of its awaitables unpacked; `asyncio.wait()`
+        given bare coroutines (`wait([work()])`, `wait([fetch(u) for u in
+        urls])`, from 3.11) or a generator expression (refused before 3.12);
+        and `nursery.start_soon(work())` / `tg.start_soon(work())` (a
         coroutine where trio/anyio need the function).
 
     Why is this bad?
         `TypeError: a coroutine was expected, got <function work>`;
+        `TypeError: unhashable type: 'list'` from `gather([...])`, whose
+        coroutines are never awaited;
         `TypeError: Passing coroutines is forbidden, use tasks explicitly.`;
+        `TypeError: expect a list of futures, not generator`;
         trio's `TypeError: Trio was expecting an async function`.
 
     Example:
         asyncio.create_task(work)
+        await asyncio.gather([fetch(u) for u in urls])
         nursery.start_soon(work())
 
     Use instead:
         asyncio.create_task(work())
+        await asyncio.gather(*[fetch(u) for u in urls])
         nursery.start_soon(work)
     """
 
     code = "ASY109"
     message = "'{callee}()' {problem}"
 
+
+# Never awaitable, and never what gather() takes for one awaitable.
+_COLLECTION_KINDS: dict[type, str] = {
+    ast.List: "a list",
+    ast.ListComp: "a list",
+    ast.Tuple: "a tuple",
+    ast.Set: "a set",
+    ast.SetComp: "a set",
+    ast.Dict: "a dict",
+    ast.DictComp: "a dict",
+}
 
 _TESTED_FIELDS = {ast.If: "test", ast.While: "test", ast.Assert: "test", ast.IfExp: "test"}
 
@@ -513,6 +534,14 @@ class AwaitRules(RuleFamily):
             if self.inference.is_function_object(argument, self.scope) is Verdict.YES:
                 problem = f"needs a coroutine, got the function '{quoted(argument)}': call it, '{quoted(argument)}()'"
                 self.report(WrongArgumentToAsyncApi, argument, callee=shown, problem=problem)
+            elif callee in known_apis.NEEDS_AWAITABLE_ARGUMENTS:
+                collection = self._collection_kind(argument)
+                if collection is not None:
+                    problem = (
+                        f"takes each awaitable as its own argument, got {collection} '{quoted(argument)}': "
+                        f"unpack it, '{shown}(*{quoted(argument)})'"
+                    )
+                    self.report(WrongArgumentToAsyncApi, argument, callee=shown, problem=problem)
         if callee in known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT and node.args:
             first = node.args[0]
             if isinstance(first, ast.Call) and self.inference.is_coroutine_call(first, self.scope) is Verdict.YES:
@@ -521,16 +550,46 @@ class AwaitRules(RuleFamily):
                     f"pass '{quoted(first.func)}' and its arguments separately"
                 )
                 self.report(WrongArgumentToAsyncApi, first, callee=shown, problem=problem)
-        if callee == known_apis.WAIT_REFUSES_COROUTINES and sys.version_info >= (3, 11) and node.args:
-            collection = node.args[0]
-            if isinstance(collection, (ast.List, ast.Set, ast.Tuple)):
-                for element in collection.elts:
-                    if self.inference.is_coroutine_call(element, self.scope) is Verdict.YES:
-                        problem = (
-                            f"refuses bare coroutines since Python 3.11, got '{quoted(element)}': "
-                            f"wrap it with asyncio.create_task()"
-                        )
-                        self.report(WrongArgumentToAsyncApi, element, callee=shown, problem=problem)
+        if callee == known_apis.WAIT_REFUSES_COROUTINES and node.args:
+            self._check_wait_argument(node.args[0], shown)
+
+    def _check_wait_argument(self, collection: ast.expr, shown: str) -> None:
+        """asyncio.wait() refuses bare coroutines from 3.11, and any generator before 3.12."""
+        if isinstance(collection, ast.GeneratorExp) and sys.version_info < (3, 12):
+            problem = (
+                f"needs a collection of tasks, got the generator '{quoted(collection)}', "
+                "which it refuses before Python 3.12: pass a list of tasks"
+            )
+            self.report(WrongArgumentToAsyncApi, collection, callee=shown, problem=problem)
+            return
+        if sys.version_info < (3, 11):
+            return
+        elements: list[tuple[ast.expr, Scope]] = []
+        if isinstance(collection, (ast.List, ast.Set, ast.Tuple)):
+            elements = [(element, self.scope) for element in collection.elts]
+        elif isinstance(collection, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            # Made for each item, or none: an empty collection raises ValueError.
+            elements = [(collection.elt, _comprehension_scope(collection, self.scope))]
+        for element, scope in elements:
+            if self.inference.is_coroutine_call(element, scope) is Verdict.YES:
+                problem = (
+                    f"refuses bare coroutines since Python 3.11, got '{quoted(element)}': "
+                    f"wrap it with asyncio.create_task()"
+                )
+                self.report(WrongArgumentToAsyncApi, element, callee=shown, problem=problem)
+
+    def _collection_kind(self, argument: ast.expr) -> Optional[str]:
+        """'a list' when `argument` is certainly a list, tuple, set or dict (or, from 3.12, a generator)."""
+        if isinstance(argument, ast.Name):
+            found = self.context.bindings.lookup(argument.id, self.scope)
+            if not found:
+                return None
+            kinds = {_COLLECTION_KINDS.get(type(binding.value)) for binding in found}
+            return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+        if isinstance(argument, ast.GeneratorExp):
+            # Before 3.12 asyncio took any generator for a generator-based coroutine.
+            return "a generator" if sys.version_info >= (3, 12) else None
+        return _COLLECTION_KINDS.get(type(argument))
 
     # --- ASY105 in functions: get_event_loop() used to run a loop ------------
 
