@@ -7,6 +7,7 @@ import sys
 from typing import Optional
 
 from flake8_async_tips import known_apis
+from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference import CallableKind, Inference
 from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, quoted, where
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
@@ -74,8 +75,14 @@ class LoopStartedInRunningLoop(AsyncTipsError):
         `loop.run_forever()`, `asyncio.Runner().run()`, `trio.run()` or
         `anyio.run()` called directly in the body of an `async def`, or in a
         list, set or dict comprehension there (`[asyncio.run(f(s)) for s in
-        symbols]`), which runs at once in the running loop. Not in a
-        generator expression, which runs wherever it is consumed.
+        symbols]`), which runs at once in the running loop; in a lambda
+        called where it is written (`(lambda: asyncio.run(f()))()`); and in a
+        plain function that the `async def` defines and calls itself
+        (undecorated, its name bound only by its `def`; nested such
+        functions too). Not in a generator expression, which runs wherever
+        it is consumed, nor in a function the coroutine only hands on
+        (`await asyncio.to_thread(run_sync)`), which may run in another
+        thread.
 
     Why is this bad?
         A loop is already running there: `RuntimeError: asyncio.run() cannot
@@ -85,9 +92,18 @@ class LoopStartedInRunningLoop(AsyncTipsError):
         async def main():
             asyncio.run(work())
 
+        async def prices(symbols):
+            def price_now(symbol):
+                return asyncio.run(price(symbol))
+
+            return [price_now(s) for s in symbols]
+
     Use instead:
         async def main():
             await work()
+
+        async def prices(symbols):
+            return [await price(s) for s in symbols]
     """
 
     code = "ASY102"
@@ -346,6 +362,9 @@ class AwaitRules(RuleFamily):
         self.loop_entries: list[tuple[ast.Call, str, Scope]] = []
         self.names_read: dict[int, frozenset[str]] = {}
         self.reported_get_event_loop: set[int] = set()
+        # Lambdas (by node) that are called where they are written: `(lambda: ...)()`.
+        self.lambdas_called_in_place: set[int] = set()
+        self.runs_in_place: dict[int, bool] = {}
 
     @property
     def inference(self) -> Inference:
@@ -423,6 +442,8 @@ class AwaitRules(RuleFamily):
     # --- calls: ASY102-ASY105, ASY107, ASY109 --------------------------------
 
     def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Lambda):
+            self.lambdas_called_in_place.add(id(node.func))
         callee = self._callee(node)
         if callee is None:
             return
@@ -444,9 +465,10 @@ class AwaitRules(RuleFamily):
 
     def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
         shown = quoted(node.func)
-        coroutine = _running_coroutine(self.scope)
-        if coroutine is not None:
-            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(coroutine))
+        running = self._running_coroutine(self.scope)
+        if running is not None:
+            coroutine, path = running
+            self.report(LoopStartedInRunningLoop, node, callee=shown, where=path + where(coroutine))
             return
         # A generator expression of an async def is not certainly run by its loop
         # (not ASY102's), nor is it the module's entry point: not counted either.
@@ -475,6 +497,54 @@ class AwaitRules(RuleFamily):
 
     def _is_async_generator_call(self, call: ast.Call) -> bool:
         return self.inference.callee_kind(call, self.scope) == CallableKind.ASYNC_GENERATOR_FUNCTION
+
+    def _running_coroutine(self, scope: Scope) -> Optional[tuple[Scope, str]]:
+        """The `async def` whose running loop evaluates code of `scope`, if certain, and the way there.
+
+        A list, set or dict comprehension runs at once, in its enclosing scope's
+        frame: inside an `async def`, its loop is running; so does a lambda
+        called where it is written (`(lambda: ...)()`), and a plain function
+        defined in the coroutine (undecorated, its name bound once) that the
+        coroutine itself calls. A generator expression runs whenever it is
+        consumed, perhaps elsewhere, and a function the coroutine only hands
+        on (to a thread, an executor) may run anywhere: not counted.
+        """
+        path = ""
+        for _ in range(MAX_CALL_CHAIN):
+            parent = scope.parent
+            if parent is None:
+                return None
+            if scope.kind is ScopeKind.COMPREHENSION:
+                scope = parent
+            elif scope.kind is ScopeKind.LAMBDA and id(scope.node) in self.lambdas_called_in_place:
+                path = path or "in a lambda called "
+                scope = parent
+            elif scope.kind is ScopeKind.FUNCTION and self._called_in_place(scope):
+                path = path or f"in '{scope.name}()', called "
+                scope = parent
+            else:
+                break
+        return (scope, path) if scope.kind is ScopeKind.ASYNC_FUNCTION else None
+
+    def _called_in_place(self, function: Scope) -> bool:
+        """A plain nested def that the function defining it calls itself."""
+        known = self.runs_in_place.get(id(function.node))
+        if known is not None:
+            return known
+        node = function.node
+        parent = function.parent
+        called = False
+        if (
+            isinstance(node, ast.FunctionDef)
+            and not node.decorator_list
+            and parent is not None
+            and parent.kind in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION)
+        ):
+            found = self.context.bindings.lookup(node.name, parent)
+            if found is not None and len(found) == 1 and found[0].node is node:
+                called = bool(_calls_in_place(parent, node.name, self.context.bindings))
+        self.runs_in_place[id(node)] = called
+        return called
 
     def _check_get_event_loop(self, node: ast.Call) -> None:
         if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS) and self._at_script_level():
@@ -709,16 +779,35 @@ def _comprehension_scope(node: ast.AST, enclosing: Scope) -> Scope:
     return Scope(kind, node, enclosing)
 
 
-def _running_coroutine(scope: Scope) -> Optional[Scope]:
-    """The `async def` whose running loop evaluates code of `scope`, if certain.
+# How many nested functions, each called by the one around it, lead to a coroutine.
+MAX_CALL_CHAIN = 8
 
-    A list, set or dict comprehension runs at once, in its enclosing scope's
-    frame: inside an `async def`, its loop is running. A generator expression
-    runs whenever it is consumed, perhaps elsewhere: not counted.
+
+def _calls_in_place(function: Scope, name: str, bindings: BindingIndex) -> list[ast.Call]:
+    """The calls `name(...)` that `function` makes itself, as its code runs.
+
+    Its own statements, list/set/dict comprehensions there (which run at
+    once) and lambdas called where they are written; not nested defs,
+    classes, other lambdas or generator expressions, which run later or
+    elsewhere, nor a comprehension that binds `name` itself.
     """
-    while scope.kind is ScopeKind.COMPREHENSION and scope.parent is not None:
-        scope = scope.parent
-    return scope if scope.kind is ScopeKind.ASYNC_FUNCTION else None
+    found: list[ast.Call] = []
+    pending: list[ast.AST] = list(getattr(function.node, "body", []))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)):
+            if isinstance(node, ast.GeneratorExp) or name in bindings.of(node).names:
+                pending.append(node.generators[0].iter)
+                continue
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == name:
+                found.append(node)
+            elif isinstance(node.func, ast.Lambda):
+                pending.append(node.func.body)
+        pending.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _in_coroutine_expression(scope: Scope) -> bool:
