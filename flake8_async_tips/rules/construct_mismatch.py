@@ -172,24 +172,41 @@ class ProtocolMethodOnWrongSide(AsyncTipsError):
     What it does:
         Reports `async def __enter__/__exit__/__iter__/__next__/__await__/__init__`,
         an `async def __aiter__` without `yield` (a coroutine, not an async
-        iterator), and a plain `def __aenter__/__aexit__/__anext__` that
-        certainly returns no awaitable. An `async def __aiter__` with `yield`
-        and a plain `def __anext__` returning a coroutine are fine.
+        iterator), a plain `def __aenter__/__aexit__/__anext__` that
+        certainly returns no awaitable (nothing, a literal such as `False`
+        or an item, `self` of a class without `__await__`, an instance of
+        such a class), and a plain `def __await__` without `yield` that
+        certainly returns no iterator (nothing, a literal, `self` of a class
+        without `__next__`). An `async def __aiter__` with `yield`, a plain
+        `def __anext__` returning a coroutine, one that only raises
+        `StopAsyncIteration`, and an `__await__` returning
+        `coro.__await__()` are fine; a subclass in the module that adds
+        `__await__` (or `__next__`) keeps `return self` silent.
 
     Why is this bad?
         `TypeError: __init__() should return None, not 'coroutine'`;
         `'async with' received an object from __aenter__ that does not
-        implement __await__`.
+        implement __await__`; `TypeError: 'async for' received an invalid
+        object from __anext__: int`; `TypeError: __await__() returned
+        non-iterator of type 'Job'`.
 
     Example:
         class Session:
             async def __enter__(self):
                 return self
 
+        class Job:
+            def __await__(self):
+                return self
+
     Use instead:
         class Session:
             async def __aenter__(self):
                 return self
+
+        class Job:
+            def __await__(self):
+                return self.run().__await__()
     """
 
     code = "ASY308"
@@ -438,13 +455,61 @@ class ConstructMismatchRules(RuleFamily):
             self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        if self.scope.kind is not ScopeKind.CLASS or node.name not in ASYNC_PROTOCOL_METHODS or node.decorator_list:
+        if self.scope.kind is not ScopeKind.CLASS or node.decorator_list:
             return
-        if is_stub(node):
+        if node.name not in ASYNC_PROTOCOL_METHODS and node.name != "__await__":
+            return
+        if is_stub(node) or self.context.bindings.of(node).is_generator:
             return  # an interface (a Protocol member, an abstract method): the implementation decides
-        if not self.context.bindings.of(node).is_generator and _returns_nothing_awaitable(node):
-            problem = "must return an awaitable, but this plain 'def' returns none: make it 'async def'"
+        returned = _returned_values(node)
+        if returned is None:
+            return  # it never returns (`raise StopAsyncIteration`), or it may return what cannot be told
+        method_scope = Scope(ScopeKind.FUNCTION, node, self.scope)
+        if node.name == "__await__":
+            if all(self._certainly_not_iterator(value, node, method_scope) for value in returned):
+                problem = (
+                    "must return an iterator, but this plain 'def' without 'yield' returns "
+                    f"{_what_is_returned(returned)}: return an iterator "
+                    "(e.g. 'return self._run().__await__()') or make it a generator"
+                )
+                self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
+        elif all(self._certainly_not_awaitable(value, node, method_scope) for value in returned):
+            problem = (
+                f"must return an awaitable, but this plain 'def' returns {_what_is_returned(returned)}: "
+                "make it 'async def'"
+            )
             self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
+
+    def _returns_own_instance(self, value: ast.expr, method: ast.FunctionDef, scope: Scope, lacks: str) -> bool:
+        """`return self`, where self's class (and the module's subclasses of it) certainly lacks `lacks`."""
+        positional = [*method.args.posonlyargs, *method.args.args]
+        if not isinstance(value, ast.Name) or not positional or value.id != positional[0].arg:
+            return False
+        found = self.inference.values(value, scope)
+        if not found or len(found) != 1:
+            return False
+        (instance,) = found
+        cls = getattr(instance, "of", None)
+        if not isinstance(getattr(cls, "node", None), ast.ClassDef) or cls.node is not self.scope.node:
+            return False
+        if lacks in self.context.bindings.of(cls.node).names:
+            return False  # defined, if only to raise (`__next__` raising StopIteration is how one ends)
+        if self.inference.class_defines(cls, lacks) is not Verdict.NO:
+            return False
+        return not _subclass_in_module_defines(self.context.tree, cls.node.name, lacks)
+
+    def _certainly_not_awaitable(self, value: Optional[ast.expr], method: ast.FunctionDef, scope: Scope) -> bool:
+        if value is None or isinstance(value, _NEVER_AWAITABLE_VALUES):
+            return True
+        if self._returns_own_instance(value, method, scope, "__await__"):
+            return True
+        return isinstance(value, ast.Call) and self.inference.is_certainly_not_awaitable(value, scope) is Verdict.YES
+
+    def _certainly_not_iterator(self, value: Optional[ast.expr], method: ast.FunctionDef, scope: Scope) -> bool:
+        # A generator expression is an iterator; a list, a string or None is not.
+        if value is None or isinstance(value, _NEVER_AWAITABLE_VALUES) and not isinstance(value, ast.GeneratorExp):
+            return True
+        return self._returns_own_instance(value, method, scope, "__next__")
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # A local annotation is never evaluated, yet CPython's symbol table still
@@ -463,16 +528,68 @@ class ConstructMismatchRules(RuleFamily):
                 self.report(ReturnValueInAsyncGenerator, node, function=function.name)
 
 
-def _returns_nothing_awaitable(function: ast.FunctionDef) -> bool:
-    """Every `return` returns nothing or a constant (and falling off the end returns None)."""
+# Literals and displays: never awaitable (a generator expression is not either).
+_NEVER_AWAITABLE_VALUES = (
+    ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr,
+    ast.GeneratorExp, ast.Lambda,
+)
+
+
+def _returned_values(function: ast.FunctionDef) -> Optional[list[Optional[ast.expr]]]:
+    """What the function's `return`s return (None for a bare one or falling off the end).
+
+    None when it never returns normally (every path raises: `raise
+    StopAsyncIteration` ends an `async for` correctly) or when a `return`
+    hides in a `try` whose `finally` could change the outcome.
+    """
+    values: list[Optional[ast.expr]] = []
     pending: list[ast.AST] = list(function.body)
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.Return) and node.value is not None and not isinstance(node.value, ast.Constant):
-            return False
+        if isinstance(node, ast.Return):
+            values.append(node.value)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and node.finalbody:
+            return None
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             pending.extend(ast.iter_child_nodes(node))
-    return True
+    if not _always_leaves(function.body):
+        values.append(None)  # falling off the end returns None
+    return values or None
+
+
+def _always_leaves(body: list[ast.stmt]) -> bool:
+    """The block certainly ends in `return` or `raise` on every path (`if`/`else` followed)."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _always_leaves(last.body) and _always_leaves(last.orelse)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _always_leaves(last.body)
+    return False
+
+
+def _what_is_returned(values: list[Optional[ast.expr]]) -> str:
+    shown = sorted({"None" if value is None else quoted(value) for value in values})
+    return " or ".join(f"'{text}'" for text in shown[:3]) + (" ..." if len(shown) > 3 else "")
+
+
+def _subclass_in_module_defines(tree: ast.AST, class_name: str, method: str) -> bool:
+    """A class of the module naming `class_name` among its bases defines `method`: `self` may be one of them."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name != class_name:
+            named = {base.id if isinstance(base, ast.Name) else getattr(base, "attr", None) for base in node.bases}
+            if class_name in named and any(
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)) and (
+                    getattr(statement, "name", None) == method
+                    or any(getattr(target, "id", None) == method for target in getattr(statement, "targets", []))
+                )
+                for statement in node.body
+            ):
+                return True
+    return False
 
 
 def _contains_own_yield(expr: ast.expr) -> bool:
