@@ -7,9 +7,9 @@ from typing import Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.bodies import is_stub
-from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference
+from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference, Protocols
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
-from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
+from flake8_async_tips.scopes import ASYNC_COMPREHENSIONS_PROPAGATE, COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 
@@ -42,8 +42,13 @@ class ForOverAsyncIterable(AsyncTipsError):
 
     What it does:
         Reports a `for` statement or comprehension over an async generator, an
-        instance of a class with `__aiter__` and no `__iter__`, or a coroutine
-        (a missing `await`).
+        instance of a class with `__aiter__` and no `__iter__`, a coroutine
+        (a missing `await`), or an async generator expression: one with
+        `async for`, with an `await` in its own code (`(await size(s) for s
+        in sites)`), or, from Python 3.11, with an async list, set or dict
+        comprehension in it (`([p async for p in pages(s)] for s in
+        sites)`), which makes it async (before 3.11 that does not compile:
+        ASY203).
 
     Why is this bad?
         `TypeError: 'async_generator' object is not iterable`;
@@ -149,7 +154,11 @@ class SyncConsumerOfAsyncIterable(AsyncTipsError):
     What it does:
         Reports `list`, `tuple`, `set`, `dict`, `sorted`, `sum`, `min`, `max`,
         `any`, `all`, `enumerate`, `zip`, `next`, `iter` and `yield from` on an
-        async iterable, and `aiter`/`anext` on a sync iterable.
+        async iterable, and `aiter`/`anext` on a sync iterable. A generator
+        expression is async when it has an `async for`, an `await` in its own
+        code, or, from Python 3.11, an async comprehension in it:
+        `list([p async for p in pages(s)] for s in sites)` is reported from
+        3.11 (ASY203 before, where it does not compile).
 
     Why is this bad?
         `TypeError: 'async_generator' object is not iterable`;
@@ -315,10 +324,16 @@ class ConstructMismatchRules(RuleFamily):
             outermost = outermost.parent
         return outermost.kind is ScopeKind.MODULE and self.config.allow_top_level_await
 
+    def _iteration_protocols(self, expr: ast.expr, scope: Scope) -> Protocols:
+        """The inference's answer, and a generator expression that an `await` or (3.11+) an async comprehension makes async."""
+        if isinstance(expr, ast.GeneratorExp) and generator_expression_is_async(expr):
+            return frozenset({ASYNC})
+        return self.inference.iteration_protocols(expr, scope)
+
     # --- ASY300 / ASY301: for and async for ----------------------------------
 
     def visit_AsyncFor(self, node: ast.AsyncFor) -> None:
-        if self._compiles_here() and self.inference.iteration_protocols(node.iter, self.scope) == {SYNC}:
+        if self._compiles_here() and self._iteration_protocols(node.iter, self.scope) == {SYNC}:
             self.report(AsyncForOverSyncIterable, node, iterable=quoted(node.iter))
 
     def visit_For(self, node: ast.For) -> None:
@@ -331,13 +346,13 @@ class ConstructMismatchRules(RuleFamily):
         if node.is_async:
             # An async generator expression is legal anywhere.
             legal = self._compiles_here() or self.scope.kind is ScopeKind.GENERATOR_EXPRESSION
-            if legal and self.inference.iteration_protocols(node.iter, scope) == {SYNC}:
+            if legal and self._iteration_protocols(node.iter, scope) == {SYNC}:
                 self.report(AsyncForOverSyncIterable, node.iter, iterable=quoted(node.iter))
         else:
             self._check_sync_iteration(node.iter, node.iter, scope)
 
     def _check_sync_iteration(self, where: ast.AST, iterable: ast.expr, scope: Scope) -> None:
-        protocols = self.inference.iteration_protocols(iterable, scope)
+        protocols = self._iteration_protocols(iterable, scope)
         if protocols == {ASYNC}:
             what, fix = "an async iterable", "use 'async for'"
         elif protocols == {COROUTINE}:
@@ -402,7 +417,7 @@ class ConstructMismatchRules(RuleFamily):
         if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
             self.async_generators.add(id(self.scope.node))
             self.report(YieldFromInAsync, node, function=self.scope.name)
-        elif self.inference.iteration_protocols(node.value, self.scope) == {ASYNC}:
+        elif self._iteration_protocols(node.value, self.scope) == {ASYNC}:
             problem = (
                 f"delegates to '{quoted(node.value)}', an async iterable: "
                 "make the generator async and use 'async for'"
@@ -418,7 +433,7 @@ class ConstructMismatchRules(RuleFamily):
         argument = node.args[0]
         if isinstance(argument, ast.Starred):
             return
-        protocols = self.inference.iteration_protocols(argument, self.scope)
+        protocols = self._iteration_protocols(argument, self.scope)
         if consumer in known_apis.SYNC_CONSUMERS and protocols == {ASYNC}:
             problem = (
                 f"iterates '{quoted(argument)}' synchronously, but it is an async iterable: "
@@ -602,3 +617,48 @@ def _contains_own_yield(expr: ast.expr) -> bool:
         if not isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             pending.extend(ast.iter_child_nodes(node))
     return False
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def generator_expression_is_async(expr: ast.GeneratorExp) -> bool:
+    """Does CPython compile `expr` as an async generator expression?
+
+    An `async for` in it, or an `await` in its own code (its element, its
+    conditions, its iterables after the first); from Python 3.11 also a
+    list, set or dict comprehension in its own code that is async in turn
+    (bpo-33346). Before 3.11 such a nested one does not compile (ASY203's),
+    and an `await` nested in another generator expression or a lambda
+    belongs to that one.
+    """
+    return _comprehension_is_async(expr) is True
+
+
+def _comprehension_is_async(comprehension: ast.AST) -> bool | None:
+    """True when async, False when not; None when it does not compile before 3.11 (left to ASY203)."""
+    generators: list[ast.comprehension] = comprehension.generators  # type: ignore[attr-defined]
+    if any(generator.is_async for generator in generators):
+        return True
+    own: list[ast.AST] = [*generators[0].ifs]
+    for generator in generators[1:]:
+        own += [generator.iter, *generator.ifs]
+    own += [comprehension.key, comprehension.value] if isinstance(comprehension, ast.DictComp) else [
+        comprehension.elt  # type: ignore[attr-defined]
+    ]
+    nested_async: bool | None = False
+    pending = own
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Await):
+            return True
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(node, _COMPREHENSIONS):
+            # Its first iterable is evaluated here; the rest in its own scope.
+            pending.append(node.generators[0].iter)
+            if not isinstance(node, ast.GeneratorExp) and _comprehension_is_async(node) is not False:
+                nested_async = True if ASYNC_COMPREHENSIONS_PROPAGATE else None
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return nested_async
