@@ -47,8 +47,9 @@ class CoroutineStoredNeverUsed(AsyncTipsError):
     """A coroutine bound to a local name that is never read.
 
     What it does:
-        Reports `result = fetch()` in a function when `fetch()` is a
-        coroutine and `result` is never read again in that function.
+        Reports `result = fetch()` (or `result: T = fetch()`) in a function
+        when `fetch()` is a coroutine and `result` is never read again in
+        that function.
 
     Why is this bad?
         Nothing ever awaits the coroutine: `RuntimeWarning: coroutine
@@ -82,7 +83,8 @@ class LoopStartedInRunningLoop(AsyncTipsError):
         functions too). Not in a generator expression, which runs wherever
         it is consumed, nor in a function the coroutine only hands on
         (`await asyncio.to_thread(run_sync)`), which may run in another
-        thread.
+        thread, nor in a helper that first asks whether a loop runs
+        (`get_running_loop()`, `except RuntimeError`).
 
     Why is this bad?
         A loop is already running there: `RuntimeError: asyncio.run() cannot
@@ -516,7 +518,11 @@ class AwaitRules(RuleFamily):
                 return None
             if scope.kind is ScopeKind.COMPREHENSION:
                 scope = parent
-            elif scope.kind is ScopeKind.LAMBDA and id(scope.node) in self.lambdas_called_in_place:
+            elif (
+                scope.kind is ScopeKind.LAMBDA
+                and id(scope.node) in self.lambdas_called_in_place
+                and not _checks_for_running_loop(scope.node)
+            ):
                 path = path or "in a lambda called "
                 scope = parent
             elif scope.kind is ScopeKind.FUNCTION and self._called_in_place(scope):
@@ -541,7 +547,7 @@ class AwaitRules(RuleFamily):
             and parent.kind in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION)
         ):
             found = self.context.bindings.lookup(node.name, parent)
-            if found is not None and len(found) == 1 and found[0].node is node:
+            if found is not None and len(found) == 1 and found[0].node is node and not _checks_for_running_loop(node):
                 called = bool(_calls_in_place(parent, node.name, self.context.bindings))
         self.runs_in_place[id(node)] = called
         return called
@@ -808,6 +814,19 @@ def _calls_in_place(function: Scope, name: str, bindings: BindingIndex) -> list[
                 pending.append(node.func.body)
         pending.extend(ast.iter_child_nodes(node))
     return found
+
+
+# What a helper asks, or catches, to learn whether a loop already runs.
+_RUNNING_LOOP_PROBES = frozenset({"get_running_loop", "_get_running_loop", "get_event_loop", "is_running"})
+
+
+def _checks_for_running_loop(function: ast.AST) -> bool:
+    """`try: asyncio.get_running_loop() except RuntimeError: return asyncio.run(...)`: a helper that may never start one."""
+    for node in ast.walk(function):
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        if name in _RUNNING_LOOP_PROBES or name == "RuntimeError" and isinstance(node.ctx, ast.Load):
+            return True
+    return False
 
 
 def _in_coroutine_expression(scope: Scope) -> bool:
