@@ -190,7 +190,9 @@ class ProtocolMethodOnWrongSide(AsyncTipsError):
         `def __anext__` returning a coroutine, one that only raises
         `StopAsyncIteration`, and an `__await__` returning
         `coro.__await__()` are fine; a subclass in the module that adds
-        `__await__` (or `__next__`) keeps `return self` silent.
+        `__await__` (or `__next__`) keeps `return self` silent, and so does a
+        coroutine look-alike's `__await__` (a class with `send`, driven by
+        `send()` as `collections.abc.Coroutine` describes).
 
     Why is this bad?
         `TypeError: __init__() should return None, not 'coroutine'`;
@@ -481,6 +483,10 @@ class ConstructMismatchRules(RuleFamily):
             return  # it never returns (`raise StopAsyncIteration`), or it may return what cannot be told
         method_scope = Scope(ScopeKind.FUNCTION, node, self.scope)
         if node.name == "__await__":
+            if "send" in self.context.bindings.of(self.scope.node).names:
+                # A coroutine look-alike (send/throw/close): driven by send(), its
+                # __await__ only satisfies collections.abc.Coroutine (CPython's own tests).
+                return
             if all(self._certainly_not_iterator(value, node, method_scope) for value in returned):
                 problem = (
                     "must return an iterator, but this plain 'def' without 'yield' returns "
