@@ -185,8 +185,8 @@ class ProtocolMethodOnWrongSide(AsyncTipsError):
         certainly returns no awaitable (nothing, a literal such as `False`
         or an item, `self` of a class without `__await__`, an instance of
         such a class), and a plain `def __await__` without `yield` that
-        certainly returns no iterator (nothing, a literal, `self` of a class
-        without `__next__`). An `async def __aiter__` with `yield`, a plain
+        certainly returns nothing iterable (nothing, a number, `self` of a
+        class without `__next__` and `__iter__`). An `async def __aiter__` with `yield`, a plain
         `def __anext__` returning a coroutine, one that only raises
         `StopAsyncIteration`, and an `__await__` returning
         `coro.__await__()` are fine; a subclass in the module that adds
@@ -527,10 +527,15 @@ class ConstructMismatchRules(RuleFamily):
         return isinstance(value, ast.Call) and self.inference.is_certainly_not_awaitable(value, scope) is Verdict.YES
 
     def _certainly_not_iterator(self, value: Optional[ast.expr], method: ast.FunctionDef, scope: Scope) -> bool:
-        # A generator expression is an iterator; a list, a string or None is not.
-        if value is None or isinstance(value, _NEVER_AWAITABLE_VALUES) and not isinstance(value, ast.GeneratorExp):
+        """Not even iterable: `await` needs an iterator, but `yield from x.__await__()` (generator-based
+        coroutines) takes any iterable, so a tuple or a string is left alone."""
+        if value is None or isinstance(value, ast.Lambda):
             return True
-        return self._returns_own_instance(value, method, scope, "__next__")
+        if isinstance(value, ast.Constant):
+            return not isinstance(value.value, (str, bytes))
+        return self._returns_own_instance(value, method, scope, "__next__") and self._returns_own_instance(
+            value, method, scope, "__iter__"
+        )
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # A local annotation is never evaluated, yet CPython's symbol table still
