@@ -47,8 +47,9 @@ class CoroutineStoredNeverUsed(AsyncTipsError):
     """A coroutine bound to a local name that is never read.
 
     What it does:
-        Reports `result = fetch()` in a function when `fetch()` is a
-        coroutine and `result` is never read again in that function.
+        Reports `result = fetch()` (or `result: T = fetch()`) in a function
+        when `fetch()` is a coroutine and `result` is never read again in
+        that function.
 
     Why is this bad?
         Nothing ever awaits the coroutine: `RuntimeWarning: coroutine
@@ -75,8 +76,15 @@ class LoopStartedInRunningLoop(AsyncTipsError):
         `loop.run_forever()`, `asyncio.Runner().run()`, `trio.run()` or
         `anyio.run()` called directly in the body of an `async def`, or in a
         list, set or dict comprehension there (`[asyncio.run(f(s)) for s in
-        symbols]`), which runs at once in the running loop. Not in a
-        generator expression, which runs wherever it is consumed.
+        symbols]`), which runs at once in the running loop; in a lambda
+        called where it is written (`(lambda: asyncio.run(f()))()`); and in a
+        plain function that the `async def` defines and calls itself
+        (undecorated, its name bound only by its `def`; nested such
+        functions too). Not in a generator expression, which runs wherever
+        it is consumed, nor in a function the coroutine only hands on
+        (`await asyncio.to_thread(run_sync)`), which may run in another
+        thread, nor in a helper that first asks whether a loop runs
+        (`get_running_loop()`, `except RuntimeError`).
 
     Why is this bad?
         A loop is already running there: `RuntimeError: asyncio.run() cannot
@@ -86,9 +94,18 @@ class LoopStartedInRunningLoop(AsyncTipsError):
         async def main():
             asyncio.run(work())
 
+        async def prices(symbols):
+            def price_now(symbol):
+                return asyncio.run(price(symbol))
+
+            return [price_now(s) for s in symbols]
+
     Use instead:
         async def main():
             await work()
+
+        async def prices(symbols):
+            return [await price(s) for s in symbols]
     """
 
     code = "ASY102"
@@ -191,9 +208,16 @@ class TaskDropped(AsyncTipsError):
         Reports an expression statement calling `asyncio.create_task`,
         `asyncio.ensure_future`, `loop.create_task`, or `asyncio.gather` /
         `asyncio.shield` (which wrap their coroutines in tasks and return a
-        future) without awaiting or keeping the result. A TaskGroup's
-        `create_task` and trio/anyio's `start_soon` keep their tasks and are
-        fine.
+        future) without awaiting or keeping the result; such a call in a
+        list, tuple or set display or a list or set comprehension used as a
+        statement (`[asyncio.create_task(work(i)) for i in ids]`); its result
+        bound to a local name that the function never reads (`task =
+        asyncio.create_task(work())` and nothing uses `task`; `_` is a
+        deliberate discard and is not reported); and its result only tested
+        for truth (`x = 1 if asyncio.create_task(work()) else 2`, an `if`,
+        `while`, `assert`, `not` or a non-last operand of `and`), which
+        drops it too. A TaskGroup's `create_task` and trio/anyio's
+        `start_soon` keep their tasks and are fine.
 
     Why is this bad?
         The event loop keeps only a weak reference to tasks: a dropped task
@@ -211,7 +235,7 @@ class TaskDropped(AsyncTipsError):
     """
 
     code = "ASY106"
-    message = "the task from '{callee}()' is dropped: the loop keeps only a weak reference; keep it or use a TaskGroup"
+    message = "the task from '{callee}()' {how}: the loop keeps only a weak reference; keep it or use a TaskGroup"
 
 
 class CoroutineFunctionCalledSynchronously(AsyncTipsError):
@@ -273,27 +297,48 @@ class WrongArgumentToAsyncApi(AsyncTipsError):
     What it does:
         Reports `create_task(work)`, `ensure_future(work)`, `gather(work)`,
         `wait_for(work, 1)`, `TaskGroup.create_task(work)` (a function where a
-        coroutine is needed), `asyncio.wait([work()])` (bare coroutines, from
-        3.11), and `nursery.start_soon(work())` / `tg.start_soon(work())` (a
+        coroutine is needed); `gather()` given a list, tuple, set or dict
+        (a display, a comprehension, or a name every assignment binds to one:
+        `gather([fetch(u) for u in urls])`; from 3.12 a generator
+        expression too) instead of its awaitables unpacked; `asyncio.wait()`
+        given bare coroutines (`wait([work()])`, `wait([fetch(u) for u in
+        urls])`, from 3.11) or a generator expression (refused before 3.12);
+        and `nursery.start_soon(work())` / `tg.start_soon(work())` (a
         coroutine where trio/anyio need the function).
 
     Why is this bad?
         `TypeError: a coroutine was expected, got <function work>`;
+        `TypeError: unhashable type: 'list'` from `gather([...])`, whose
+        coroutines are never awaited;
         `TypeError: Passing coroutines is forbidden, use tasks explicitly.`;
+        `TypeError: expect a list of futures, not generator`;
         trio's `TypeError: Trio was expecting an async function`.
 
     Example:
         asyncio.create_task(work)
+        await asyncio.gather([fetch(u) for u in urls])
         nursery.start_soon(work())
 
     Use instead:
         asyncio.create_task(work())
+        await asyncio.gather(*[fetch(u) for u in urls])
         nursery.start_soon(work)
     """
 
     code = "ASY109"
     message = "'{callee}()' {problem}"
 
+
+# Never awaitable, and never what gather() takes for one awaitable.
+_COLLECTION_KINDS: dict[type, str] = {
+    ast.List: "a list",
+    ast.ListComp: "a list",
+    ast.Tuple: "a tuple",
+    ast.Set: "a set",
+    ast.SetComp: "a set",
+    ast.Dict: "a dict",
+    ast.DictComp: "a dict",
+}
 
 _TESTED_FIELDS = {ast.If: "test", ast.While: "test", ast.Assert: "test", ast.IfExp: "test"}
 
@@ -319,6 +364,9 @@ class AwaitRules(RuleFamily):
         self.loop_entries: list[tuple[ast.Call, str, Scope]] = []
         self.names_read: dict[int, frozenset[str]] = {}
         self.reported_get_event_loop: set[int] = set()
+        # Lambdas (by node) that are called where they are written: `(lambda: ...)()`.
+        self.lambdas_called_in_place: set[int] = set()
+        self.runs_in_place: dict[int, bool] = {}
 
     @property
     def inference(self) -> Inference:
@@ -329,13 +377,28 @@ class AwaitRules(RuleFamily):
     def visit_Expr(self, node: ast.Expr) -> None:
         call = node.value
         if not isinstance(call, ast.Call):
+            self._check_dropped_display(node)
             return
         in_coroutine = self.scope.kind is ScopeKind.ASYNC_FUNCTION
         if in_coroutine and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
             self.report(CoroutineNeverAwaited, node, callee=quoted(call.func))
             return
         if self._callee(call) in known_apis.TASK_FACTORIES:
-            self.report(TaskDropped, node, callee=quoted(call.func))
+            self.report(TaskDropped, node, callee=quoted(call.func), how="is dropped")
+
+    def _check_dropped_display(self, node: ast.Expr) -> None:
+        """`[create_task(a()), create_task(b())]` or `[create_task(w(i)) for i in ids]` as a statement."""
+        value = node.value
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+            elements = [(element, self.scope) for element in value.elts]
+        elif isinstance(value, (ast.ListComp, ast.SetComp)):
+            elements = [(value.elt, _comprehension_scope(value, self.scope))]
+        else:
+            return
+        for element, scope in elements:
+            if isinstance(element, ast.Call) and self._callee(element, scope) in known_apis.TASK_FACTORIES:
+                how = "is put in a collection that is dropped at once"
+                self.report(TaskDropped, element, callee=quoted(element.func), how=how)
 
     def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
         # `async with trio.open_file(path)`: the coroutine is entered where it needed an `await`
@@ -354,11 +417,22 @@ class AwaitRules(RuleFamily):
             return
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             return
-        name = node.targets[0].id
-        if not isinstance(node.value, ast.Call) or name in self._names_read(self.scope):
+        self._check_stored(node, node.targets[0].id, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.scope.kind not in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION):
+            return
+        if isinstance(node.target, ast.Name) and node.value is not None:
+            self._check_stored(node, node.target.id, node.value)
+
+    def _check_stored(self, node: ast.stmt, name: str, value: ast.expr) -> None:
+        if not isinstance(value, ast.Call) or name in self._names_read(self.scope):
             return  # the cheap question first: most stored values are read
-        if self.inference.is_coroutine_call(node.value, self.scope) is Verdict.YES:
-            self.report(CoroutineStoredNeverUsed, node, callee=quoted(node.value.func), name=name)
+        if self.inference.is_coroutine_call(value, self.scope) is Verdict.YES:
+            self.report(CoroutineStoredNeverUsed, node, callee=quoted(value.func), name=name)
+        elif name != "_" and self._callee(value) in known_apis.TASK_FACTORIES:
+            how = f"is stored in '{name}', which is never read"
+            self.report(TaskDropped, node, callee=quoted(value.func), how=how)
 
     def _names_read(self, function: Scope) -> frozenset[str]:
         """Names a function (nested scopes included: closures read too) may read; computed once per function."""
@@ -370,6 +444,8 @@ class AwaitRules(RuleFamily):
     # --- calls: ASY102-ASY105, ASY107, ASY109 --------------------------------
 
     def visit_Call(self, node: ast.Call) -> None:
+        if isinstance(node.func, ast.Lambda):
+            self.lambdas_called_in_place.add(id(node.func))
         callee = self._callee(node)
         if callee is None:
             return
@@ -381,7 +457,7 @@ class AwaitRules(RuleFamily):
             self._check_sync_callback(node, callee)
         self._check_async_api_argument(node, callee)
 
-    def _callee(self, call: ast.Call) -> Optional[str]:
+    def _callee(self, call: ast.Call, scope: Optional[Scope] = None) -> Optional[str]:
         """The qualified name of what `call` calls, when the tables may know it."""
         func = call.func
         if not isinstance(func, (ast.Name, ast.Attribute)):
@@ -391,14 +467,15 @@ class AwaitRules(RuleFamily):
             # name of one. (`self.z()` could hold a table function stored under another name:
             # not followed, which may miss a finding but never makes one.)
             return None
-        name = self.inference.qualified_name(func, self.scope)
+        name = self.inference.qualified_name(func, self.scope if scope is None else scope)
         return None if name is None else known_apis.CLASS_ALIASES.get(name, name)
 
     def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
         shown = quoted(node.func)
-        coroutine = _running_coroutine(self.scope)
-        if coroutine is not None:
-            self.report(LoopStartedInRunningLoop, node, callee=shown, where=where(coroutine))
+        running = self._running_coroutine(self.scope)
+        if running is not None:
+            coroutine, path = running
+            self.report(LoopStartedInRunningLoop, node, callee=shown, where=path + where(coroutine))
             return
         # A generator expression of an async def is not certainly run by its loop
         # (not ASY102's), nor is it the module's entry point: not counted either.
@@ -427,6 +504,58 @@ class AwaitRules(RuleFamily):
 
     def _is_async_generator_call(self, call: ast.Call) -> bool:
         return self.inference.callee_kind(call, self.scope) == CallableKind.ASYNC_GENERATOR_FUNCTION
+
+    def _running_coroutine(self, scope: Scope) -> Optional[tuple[Scope, str]]:
+        """The `async def` whose running loop evaluates code of `scope`, if certain, and the way there.
+
+        A list, set or dict comprehension runs at once, in its enclosing scope's
+        frame: inside an `async def`, its loop is running; so does a lambda
+        called where it is written (`(lambda: ...)()`), and a plain function
+        defined in the coroutine (undecorated, its name bound once) that the
+        coroutine itself calls. A generator expression runs whenever it is
+        consumed, perhaps elsewhere, and a function the coroutine only hands
+        on (to a thread, an executor) may run anywhere: not counted.
+        """
+        path = ""
+        for _ in range(MAX_CALL_CHAIN):
+            parent = scope.parent
+            if parent is None:
+                return None
+            if scope.kind is ScopeKind.COMPREHENSION:
+                scope = parent
+            elif (
+                scope.kind is ScopeKind.LAMBDA
+                and id(scope.node) in self.lambdas_called_in_place
+                and not _checks_for_running_loop(scope.node)
+            ):
+                path = path or "in a lambda called "
+                scope = parent
+            elif scope.kind is ScopeKind.FUNCTION and self._called_in_place(scope):
+                path = path or f"in '{scope.name}()', called "
+                scope = parent
+            else:
+                break
+        return (scope, path) if scope.kind is ScopeKind.ASYNC_FUNCTION else None
+
+    def _called_in_place(self, function: Scope) -> bool:
+        """A plain nested def that the function defining it calls itself."""
+        known = self.runs_in_place.get(id(function.node))
+        if known is not None:
+            return known
+        node = function.node
+        parent = function.parent
+        called = False
+        if (
+            isinstance(node, ast.FunctionDef)
+            and not node.decorator_list
+            and parent is not None
+            and parent.kind in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION)
+        ):
+            found = self.context.bindings.lookup(node.name, parent)
+            if found is not None and len(found) == 1 and found[0].node is node and not _checks_for_running_loop(node):
+                called = bool(_calls_in_place(parent, node.name, self.context.bindings))
+        self.runs_in_place[id(node)] = called
+        return called
 
     def _check_get_event_loop(self, node: ast.Call) -> None:
         if self.scope.kind in (ScopeKind.MODULE, ScopeKind.CLASS) and self._at_script_level():
@@ -486,6 +615,14 @@ class AwaitRules(RuleFamily):
             if self.inference.is_function_object(argument, self.scope) is Verdict.YES:
                 problem = f"needs a coroutine, got the function '{quoted(argument)}': call it, '{quoted(argument)}()'"
                 self.report(WrongArgumentToAsyncApi, argument, callee=shown, problem=problem)
+            elif callee in known_apis.NEEDS_AWAITABLE_ARGUMENTS:
+                collection = self._collection_kind(argument)
+                if collection is not None:
+                    problem = (
+                        f"takes each awaitable as its own argument, got {collection} '{quoted(argument)}': "
+                        f"unpack it, '{shown}(*{quoted(argument)})'"
+                    )
+                    self.report(WrongArgumentToAsyncApi, argument, callee=shown, problem=problem)
         if callee in known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT and node.args:
             first = node.args[0]
             if isinstance(first, ast.Call) and self.inference.is_coroutine_call(first, self.scope) is Verdict.YES:
@@ -494,16 +631,46 @@ class AwaitRules(RuleFamily):
                     f"pass '{quoted(first.func)}' and its arguments separately"
                 )
                 self.report(WrongArgumentToAsyncApi, first, callee=shown, problem=problem)
-        if callee == known_apis.WAIT_REFUSES_COROUTINES and sys.version_info >= (3, 11) and node.args:
-            collection = node.args[0]
-            if isinstance(collection, (ast.List, ast.Set, ast.Tuple)):
-                for element in collection.elts:
-                    if self.inference.is_coroutine_call(element, self.scope) is Verdict.YES:
-                        problem = (
-                            f"refuses bare coroutines since Python 3.11, got '{quoted(element)}': "
-                            f"wrap it with asyncio.create_task()"
-                        )
-                        self.report(WrongArgumentToAsyncApi, element, callee=shown, problem=problem)
+        if callee == known_apis.WAIT_REFUSES_COROUTINES and node.args:
+            self._check_wait_argument(node.args[0], shown)
+
+    def _check_wait_argument(self, collection: ast.expr, shown: str) -> None:
+        """asyncio.wait() refuses bare coroutines from 3.11, and any generator before 3.12."""
+        if isinstance(collection, ast.GeneratorExp) and sys.version_info < (3, 12):
+            problem = (
+                f"needs a collection of tasks, got the generator '{quoted(collection)}', "
+                "which it refuses before Python 3.12: pass a list of tasks"
+            )
+            self.report(WrongArgumentToAsyncApi, collection, callee=shown, problem=problem)
+            return
+        if sys.version_info < (3, 11):
+            return
+        elements: list[tuple[ast.expr, Scope]] = []
+        if isinstance(collection, (ast.List, ast.Set, ast.Tuple)):
+            elements = [(element, self.scope) for element in collection.elts]
+        elif isinstance(collection, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            # Made for each item, or none: an empty collection raises ValueError.
+            elements = [(collection.elt, _comprehension_scope(collection, self.scope))]
+        for element, scope in elements:
+            if self.inference.is_coroutine_call(element, scope) is Verdict.YES:
+                problem = (
+                    f"refuses bare coroutines since Python 3.11, got '{quoted(element)}': "
+                    f"wrap it with asyncio.create_task()"
+                )
+                self.report(WrongArgumentToAsyncApi, element, callee=shown, problem=problem)
+
+    def _collection_kind(self, argument: ast.expr) -> Optional[str]:
+        """'a list' when `argument` is certainly a list, tuple, set or dict (or, from 3.12, a generator)."""
+        if isinstance(argument, ast.Name):
+            found = self.context.bindings.lookup(argument.id, self.scope)
+            if not found:
+                return None
+            kinds = {_COLLECTION_KINDS.get(type(binding.value)) for binding in found}
+            return kinds.pop() if len(kinds) == 1 and None not in kinds else None
+        if isinstance(argument, ast.GeneratorExp):
+            # Before 3.12 asyncio took any generator for a generator-based coroutine.
+            return "a generator" if sys.version_info >= (3, 12) else None
+        return _COLLECTION_KINDS.get(type(argument))
 
     # --- ASY105 in functions: get_event_loop() used to run a loop ------------
 
@@ -533,12 +700,17 @@ class AwaitRules(RuleFamily):
 
     # --- ASY108 --------------------------------------------------------------
 
-    def _check_tested(self, expr: ast.expr) -> None:
+    def _check_tested(self, expr: ast.expr, task_dropped: bool = True) -> None:
         # The last operand of a tested `and`/`or` is tested too; the others are tested by visit_BoolOp.
         while isinstance(expr, ast.BoolOp):
             expr = expr.values[-1]
-        if isinstance(expr, ast.Call) and self.inference.is_coroutine_call(expr, self.scope) is Verdict.YES:
+        if not isinstance(expr, ast.Call):
+            return
+        if self.inference.is_coroutine_call(expr, self.scope) is Verdict.YES:
             self.report(CoroutineTruthTested, expr, callee=quoted(expr.func))
+        elif task_dropped and self._callee(expr) in known_apis.TASK_FACTORIES:
+            # A task is always true: testing it keeps nothing.
+            self.report(TaskDropped, expr, callee=quoted(expr.func), how="is only tested for truth, then dropped")
 
     def visit_If(self, node: ast.If) -> None:
         self._check_tested(node.test)
@@ -554,8 +726,9 @@ class AwaitRules(RuleFamily):
             self._check_tested(node.operand)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        # `task() or other` evaluates to the (always true) task, which may be kept; `task() and other` drops it.
         for value in node.values[:-1]:
-            self._check_tested(value)
+            self._check_tested(value, task_dropped=isinstance(node.op, ast.And))
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         for condition in node.ifs:
@@ -611,16 +784,54 @@ def _callback_call(api_call: ast.Call, callee: str, callback: ast.expr, source: 
     return call if len(call) <= MAX_QUOTED else call[: MAX_QUOTED - 3] + "..."
 
 
-def _running_coroutine(scope: Scope) -> Optional[Scope]:
-    """The `async def` whose running loop evaluates code of `scope`, if certain.
+def _comprehension_scope(node: ast.AST, enclosing: Scope) -> Scope:
+    """The scope a comprehension's element is evaluated in, for name lookups before the walk opens it."""
+    kind = ScopeKind.GENERATOR_EXPRESSION if isinstance(node, ast.GeneratorExp) else ScopeKind.COMPREHENSION
+    return Scope(kind, node, enclosing)
 
-    A list, set or dict comprehension runs at once, in its enclosing scope's
-    frame: inside an `async def`, its loop is running. A generator expression
-    runs whenever it is consumed, perhaps elsewhere: not counted.
+
+# How many nested functions, each called by the one around it, lead to a coroutine.
+MAX_CALL_CHAIN = 8
+
+
+def _calls_in_place(function: Scope, name: str, bindings: BindingIndex) -> list[ast.Call]:
+    """The calls `name(...)` that `function` makes itself, as its code runs.
+
+    Its own statements, list/set/dict comprehensions there (which run at
+    once) and lambdas called where they are written; not nested defs,
+    classes, other lambdas or generator expressions, which run later or
+    elsewhere, nor a comprehension that binds `name` itself.
     """
-    while scope.kind is ScopeKind.COMPREHENSION and scope.parent is not None:
-        scope = scope.parent
-    return scope if scope.kind is ScopeKind.ASYNC_FUNCTION else None
+    found: list[ast.Call] = []
+    pending: list[ast.AST] = list(getattr(function.node, "body", []))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)):
+            if isinstance(node, ast.GeneratorExp) or name in bindings.of(node).names:
+                pending.append(node.generators[0].iter)
+                continue
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id == name:
+                found.append(node)
+            elif isinstance(node.func, ast.Lambda):
+                pending.append(node.func.body)
+        pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+# What a helper asks, or catches, to learn whether a loop already runs.
+_RUNNING_LOOP_PROBES = frozenset({"get_running_loop", "_get_running_loop", "get_event_loop", "is_running"})
+
+
+def _checks_for_running_loop(function: ast.AST) -> bool:
+    """`try: asyncio.get_running_loop() except RuntimeError: return asyncio.run(...)`: a helper that may never start one."""
+    for node in ast.walk(function):
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        if name in _RUNNING_LOOP_PROBES or name == "RuntimeError" and isinstance(node.ctx, ast.Load):
+            return True
+    return False
 
 
 def _in_coroutine_expression(scope: Scope) -> bool:

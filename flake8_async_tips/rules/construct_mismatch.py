@@ -7,9 +7,9 @@ from typing import Optional
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.bodies import is_stub
-from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference
+from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference, Protocols
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
-from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
+from flake8_async_tips.scopes import ASYNC_COMPREHENSIONS_PROPAGATE, COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 
@@ -42,8 +42,13 @@ class ForOverAsyncIterable(AsyncTipsError):
 
     What it does:
         Reports a `for` statement or comprehension over an async generator, an
-        instance of a class with `__aiter__` and no `__iter__`, or a coroutine
-        (a missing `await`).
+        instance of a class with `__aiter__` and no `__iter__`, a coroutine
+        (a missing `await`), or an async generator expression: one with
+        `async for`, with an `await` in its own code (`(await size(s) for s
+        in sites)`), or, from Python 3.11, with an async list, set or dict
+        comprehension in it (`([p async for p in pages(s)] for s in
+        sites)`), which makes it async (before 3.11 that does not compile:
+        ASY203).
 
     Why is this bad?
         `TypeError: 'async_generator' object is not iterable`;
@@ -68,12 +73,17 @@ class WithOnAsyncContextManager(AsyncTipsError):
     What it does:
         Reports `with` on `asyncio.Lock()`, `asyncio.timeout()`,
         `asyncio.TaskGroup()`, `AIOFile(...)`, an `@asynccontextmanager`
-        call, an instance of a class with `__aenter__` and no `__enter__`, or
-        a coroutine (a missing `await`).
+        call, an instance of a class with `__aenter__` and no `__enter__`, a
+        coroutine (a missing `await`), or a task (`with
+        asyncio.create_task(work()):`, `ensure_future`, `gather`, `shield`, a
+        loop's or TaskGroup's `create_task`), which is no context manager at
+        all and is dropped at once.
 
     Why is this bad?
         `TypeError: 'Lock' object does not support the context manager
-        protocol` (`AttributeError: __enter__` before 3.11).
+        protocol` (`AttributeError: __enter__` before 3.11); `TypeError:
+        '_asyncio.Task' object does not support the context manager
+        protocol`.
 
     Example:
         with asyncio.Lock():
@@ -144,7 +154,11 @@ class SyncConsumerOfAsyncIterable(AsyncTipsError):
     What it does:
         Reports `list`, `tuple`, `set`, `dict`, `sorted`, `sum`, `min`, `max`,
         `any`, `all`, `enumerate`, `zip`, `next`, `iter` and `yield from` on an
-        async iterable, and `aiter`/`anext` on a sync iterable.
+        async iterable, and `aiter`/`anext` on a sync iterable. A generator
+        expression is async when it has an `async for`, an `await` in its own
+        code, or, from Python 3.11, an async comprehension in it:
+        `list([p async for p in pages(s)] for s in sites)` is reported from
+        3.11 (ASY203 before, where it does not compile).
 
     Why is this bad?
         `TypeError: 'async_generator' object is not iterable`;
@@ -167,24 +181,43 @@ class ProtocolMethodOnWrongSide(AsyncTipsError):
     What it does:
         Reports `async def __enter__/__exit__/__iter__/__next__/__await__/__init__`,
         an `async def __aiter__` without `yield` (a coroutine, not an async
-        iterator), and a plain `def __aenter__/__aexit__/__anext__` that
-        certainly returns no awaitable. An `async def __aiter__` with `yield`
-        and a plain `def __anext__` returning a coroutine are fine.
+        iterator), a plain `def __aenter__/__aexit__/__anext__` that
+        certainly returns no awaitable (nothing, a literal such as `False`
+        or an item, `self` of a class without `__await__`, an instance of
+        such a class), and a plain `def __await__` without `yield` that
+        certainly returns nothing iterable (nothing, a number, `self` of a
+        class without `__next__` and `__iter__`). An `async def __aiter__` with `yield`, a plain
+        `def __anext__` returning a coroutine, one that only raises
+        `StopAsyncIteration`, and an `__await__` returning
+        `coro.__await__()` are fine; a subclass in the module that adds
+        `__await__` (or `__next__`) keeps `return self` silent, and so does a
+        coroutine look-alike's `__await__` (a class with `send`, driven by
+        `send()` as `collections.abc.Coroutine` describes).
 
     Why is this bad?
         `TypeError: __init__() should return None, not 'coroutine'`;
         `'async with' received an object from __aenter__ that does not
-        implement __await__`.
+        implement __await__`; `TypeError: 'async for' received an invalid
+        object from __anext__: int`; `TypeError: __await__() returned
+        non-iterator of type 'Job'`.
 
     Example:
         class Session:
             async def __enter__(self):
                 return self
 
+        class Job:
+            def __await__(self):
+                return self
+
     Use instead:
         class Session:
             async def __aenter__(self):
                 return self
+
+        class Job:
+            def __await__(self):
+                return self.run().__await__()
     """
 
     code = "ASY308"
@@ -200,6 +233,9 @@ SYNC_PROTOCOL_METHODS = {
     "__await__": "'__await__' must be a plain 'def' returning an iterator",
     "__init__": "'__init__' cannot be async: use an async factory (classmethod) instead",
 }
+# What these return is a task or future: no context manager.
+TASK_MAKERS = known_apis.TASK_FACTORIES | {"asyncio.TaskGroup.create_task"}
+
 # Must return an awaitable.
 ASYNC_PROTOCOL_METHODS = ("__aenter__", "__aexit__", "__anext__")
 
@@ -290,10 +326,16 @@ class ConstructMismatchRules(RuleFamily):
             outermost = outermost.parent
         return outermost.kind is ScopeKind.MODULE and self.config.allow_top_level_await
 
+    def _iteration_protocols(self, expr: ast.expr, scope: Scope) -> Protocols:
+        """The inference's answer, and a generator expression that an `await` or (3.11+) an async comprehension makes async."""
+        if isinstance(expr, ast.GeneratorExp) and generator_expression_is_async(expr):
+            return frozenset({ASYNC})
+        return self.inference.iteration_protocols(expr, scope)
+
     # --- ASY300 / ASY301: for and async for ----------------------------------
 
     def visit_AsyncFor(self, node: ast.AsyncFor) -> None:
-        if self._compiles_here() and self.inference.iteration_protocols(node.iter, self.scope) == {SYNC}:
+        if self._compiles_here() and self._iteration_protocols(node.iter, self.scope) == {SYNC}:
             self.report(AsyncForOverSyncIterable, node, iterable=quoted(node.iter))
 
     def visit_For(self, node: ast.For) -> None:
@@ -306,13 +348,13 @@ class ConstructMismatchRules(RuleFamily):
         if node.is_async:
             # An async generator expression is legal anywhere.
             legal = self._compiles_here() or self.scope.kind is ScopeKind.GENERATOR_EXPRESSION
-            if legal and self.inference.iteration_protocols(node.iter, scope) == {SYNC}:
+            if legal and self._iteration_protocols(node.iter, scope) == {SYNC}:
                 self.report(AsyncForOverSyncIterable, node.iter, iterable=quoted(node.iter))
         else:
             self._check_sync_iteration(node.iter, node.iter, scope)
 
     def _check_sync_iteration(self, where: ast.AST, iterable: ast.expr, scope: Scope) -> None:
-        protocols = self.inference.iteration_protocols(iterable, scope)
+        protocols = self._iteration_protocols(iterable, scope)
         if protocols == {ASYNC}:
             what, fix = "an async iterable", "use 'async for'"
         elif protocols == {COROUTINE}:
@@ -330,10 +372,19 @@ class ConstructMismatchRules(RuleFamily):
                 what, fix = "an async context manager", "use 'async with'"
             elif protocols == {COROUTINE}:
                 what, fix = "a coroutine", "'await' it first, or use 'async with' if it returns a context manager"
+            elif self._makes_task(item.context_expr):
+                what, fix = "a task, which supports neither 'with' nor 'async with'", "keep it and 'await' it"
             else:
                 continue
             manager = quoted(item.context_expr)
             self.report(WithOnAsyncContextManager, item.context_expr, manager=manager, what=what, fix=fix)
+
+    def _makes_task(self, expr: ast.expr) -> bool:
+        """`asyncio.create_task(...)`, `ensure_future`, `gather`, `shield`, a loop's or TaskGroup's `create_task`."""
+        if not isinstance(expr, ast.Call) or not isinstance(expr.func, (ast.Name, ast.Attribute)):
+            return False
+        name = self.inference.qualified_name(expr.func, self.scope)
+        return name is not None and known_apis.CLASS_ALIASES.get(name, name) in TASK_MAKERS
 
     def visit_AsyncWith(self, node: ast.AsyncWith) -> None:
         if not self._compiles_here():
@@ -368,7 +419,7 @@ class ConstructMismatchRules(RuleFamily):
         if self.scope.kind is ScopeKind.ASYNC_FUNCTION:
             self.async_generators.add(id(self.scope.node))
             self.report(YieldFromInAsync, node, function=self.scope.name)
-        elif self.inference.iteration_protocols(node.value, self.scope) == {ASYNC}:
+        elif self._iteration_protocols(node.value, self.scope) == {ASYNC}:
             problem = (
                 f"delegates to '{quoted(node.value)}', an async iterable: "
                 "make the generator async and use 'async for'"
@@ -384,7 +435,7 @@ class ConstructMismatchRules(RuleFamily):
         argument = node.args[0]
         if isinstance(argument, ast.Starred):
             return
-        protocols = self.inference.iteration_protocols(argument, self.scope)
+        protocols = self._iteration_protocols(argument, self.scope)
         if consumer in known_apis.SYNC_CONSUMERS and protocols == {ASYNC}:
             problem = (
                 f"iterates '{quoted(argument)}' synchronously, but it is an async iterable: "
@@ -421,13 +472,70 @@ class ConstructMismatchRules(RuleFamily):
             self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        if self.scope.kind is not ScopeKind.CLASS or node.name not in ASYNC_PROTOCOL_METHODS or node.decorator_list:
+        if self.scope.kind is not ScopeKind.CLASS or node.decorator_list:
             return
-        if is_stub(node):
+        if node.name not in ASYNC_PROTOCOL_METHODS and node.name != "__await__":
+            return
+        if is_stub(node) or self.context.bindings.of(node).is_generator:
             return  # an interface (a Protocol member, an abstract method): the implementation decides
-        if not self.context.bindings.of(node).is_generator and _returns_nothing_awaitable(node):
-            problem = "must return an awaitable, but this plain 'def' returns none: make it 'async def'"
+        returned = _returned_values(node)
+        if returned is None:
+            return  # it never returns (`raise StopAsyncIteration`), or it may return what cannot be told
+        method_scope = Scope(ScopeKind.FUNCTION, node, self.scope)
+        if node.name == "__await__":
+            if "send" in self.context.bindings.of(self.scope.node).names:
+                # A coroutine look-alike (send/throw/close): driven by send(), its
+                # __await__ only satisfies collections.abc.Coroutine (CPython's own tests).
+                return
+            if all(self._certainly_not_iterator(value, node, method_scope) for value in returned):
+                problem = (
+                    "must return an iterator, but this plain 'def' without 'yield' returns "
+                    f"{_what_is_returned(returned)}: return an iterator "
+                    "(e.g. 'return self._run().__await__()') or make it a generator"
+                )
+                self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
+        elif all(self._certainly_not_awaitable(value, node, method_scope) for value in returned):
+            problem = (
+                f"must return an awaitable, but this plain 'def' returns {_what_is_returned(returned)}: "
+                "make it 'async def'"
+            )
             self.report(ProtocolMethodOnWrongSide, node, method=node.name, problem=problem)
+
+    def _returns_own_instance(self, value: ast.expr, method: ast.FunctionDef, scope: Scope, lacks: str) -> bool:
+        """`return self`, where self's class (and the module's subclasses of it) certainly lacks `lacks`."""
+        positional = [*method.args.posonlyargs, *method.args.args]
+        if not isinstance(value, ast.Name) or not positional or value.id != positional[0].arg:
+            return False
+        found = self.inference.values(value, scope)
+        if not found or len(found) != 1:
+            return False
+        (instance,) = found
+        cls = getattr(instance, "of", None)
+        if not isinstance(getattr(cls, "node", None), ast.ClassDef) or cls.node is not self.scope.node:
+            return False
+        if lacks in self.context.bindings.of(cls.node).names:
+            return False  # defined, if only to raise (`__next__` raising StopIteration is how one ends)
+        if self.inference.class_defines(cls, lacks) is not Verdict.NO:
+            return False
+        return not _subclass_in_module_defines(self.context.tree, cls.node.name, lacks)
+
+    def _certainly_not_awaitable(self, value: Optional[ast.expr], method: ast.FunctionDef, scope: Scope) -> bool:
+        if value is None or isinstance(value, _NEVER_AWAITABLE_VALUES):
+            return True
+        if self._returns_own_instance(value, method, scope, "__await__"):
+            return True
+        return isinstance(value, ast.Call) and self.inference.is_certainly_not_awaitable(value, scope) is Verdict.YES
+
+    def _certainly_not_iterator(self, value: Optional[ast.expr], method: ast.FunctionDef, scope: Scope) -> bool:
+        """Not even iterable: `await` needs an iterator, but `yield from x.__await__()` (generator-based
+        coroutines) takes any iterable, so a tuple or a string is left alone."""
+        if value is None or isinstance(value, ast.Lambda):
+            return True
+        if isinstance(value, ast.Constant):
+            return not isinstance(value.value, (str, bytes))
+        return self._returns_own_instance(value, method, scope, "__next__") and self._returns_own_instance(
+            value, method, scope, "__iter__"
+        )
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         # A local annotation is never evaluated, yet CPython's symbol table still
@@ -446,16 +554,68 @@ class ConstructMismatchRules(RuleFamily):
                 self.report(ReturnValueInAsyncGenerator, node, function=function.name)
 
 
-def _returns_nothing_awaitable(function: ast.FunctionDef) -> bool:
-    """Every `return` returns nothing or a constant (and falling off the end returns None)."""
+# Literals and displays: never awaitable (a generator expression is not either).
+_NEVER_AWAITABLE_VALUES = (
+    ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.JoinedStr,
+    ast.GeneratorExp, ast.Lambda,
+)
+
+
+def _returned_values(function: ast.FunctionDef) -> Optional[list[Optional[ast.expr]]]:
+    """What the function's `return`s return (None for a bare one or falling off the end).
+
+    None when it never returns normally (every path raises: `raise
+    StopAsyncIteration` ends an `async for` correctly) or when a `return`
+    hides in a `try` whose `finally` could change the outcome.
+    """
+    values: list[Optional[ast.expr]] = []
     pending: list[ast.AST] = list(function.body)
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.Return) and node.value is not None and not isinstance(node.value, ast.Constant):
-            return False
+        if isinstance(node, ast.Return):
+            values.append(node.value)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and node.finalbody:
+            return None
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             pending.extend(ast.iter_child_nodes(node))
-    return True
+    if not _always_leaves(function.body):
+        values.append(None)  # falling off the end returns None
+    return values or None
+
+
+def _always_leaves(body: list[ast.stmt]) -> bool:
+    """The block certainly ends in `return` or `raise` on every path (`if`/`else` followed)."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, (ast.Return, ast.Raise)):
+        return True
+    if isinstance(last, ast.If):
+        return _always_leaves(last.body) and _always_leaves(last.orelse)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _always_leaves(last.body)
+    return False
+
+
+def _what_is_returned(values: list[Optional[ast.expr]]) -> str:
+    shown = sorted({"None" if value is None else quoted(value) for value in values})
+    return " or ".join(f"'{text}'" for text in shown[:3]) + (" ..." if len(shown) > 3 else "")
+
+
+def _subclass_in_module_defines(tree: ast.AST, class_name: str, method: str) -> bool:
+    """A class of the module naming `class_name` among its bases defines `method`: `self` may be one of them."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name != class_name:
+            named = {base.id if isinstance(base, ast.Name) else getattr(base, "attr", None) for base in node.bases}
+            if class_name in named and any(
+                isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign)) and (
+                    getattr(statement, "name", None) == method
+                    or any(getattr(target, "id", None) == method for target in getattr(statement, "targets", []))
+                )
+                for statement in node.body
+            ):
+                return True
+    return False
 
 
 def _contains_own_yield(expr: ast.expr) -> bool:
@@ -468,3 +628,48 @@ def _contains_own_yield(expr: ast.expr) -> bool:
         if not isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             pending.extend(ast.iter_child_nodes(node))
     return False
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def generator_expression_is_async(expr: ast.GeneratorExp) -> bool:
+    """Does CPython compile `expr` as an async generator expression?
+
+    An `async for` in it, or an `await` in its own code (its element, its
+    conditions, its iterables after the first); from Python 3.11 also a
+    list, set or dict comprehension in its own code that is async in turn
+    (bpo-33346). Before 3.11 such a nested one does not compile (ASY203's),
+    and an `await` nested in another generator expression or a lambda
+    belongs to that one.
+    """
+    return _comprehension_is_async(expr) is True
+
+
+def _comprehension_is_async(comprehension: ast.AST) -> bool | None:
+    """True when async, False when not; None when it does not compile before 3.11 (left to ASY203)."""
+    generators: list[ast.comprehension] = comprehension.generators  # type: ignore[attr-defined]
+    if any(generator.is_async for generator in generators):
+        return True
+    own: list[ast.AST] = [*generators[0].ifs]
+    for generator in generators[1:]:
+        own += [generator.iter, *generator.ifs]
+    own += [comprehension.key, comprehension.value] if isinstance(comprehension, ast.DictComp) else [
+        comprehension.elt  # type: ignore[attr-defined]
+    ]
+    nested_async: bool | None = False
+    pending = own
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Await):
+            return True
+        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(node, _COMPREHENSIONS):
+            # Its first iterable is evaluated here; the rest in its own scope.
+            pending.append(node.generators[0].iter)
+            if not isinstance(node, ast.GeneratorExp) and _comprehension_is_async(node) is not False:
+                nested_async = True if ASYNC_COMPREHENSIONS_PROPAGATE else None
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return nested_async
