@@ -13,6 +13,7 @@ temporary file in its directory and os.replace, so it is never half-written.
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import os
 import subprocess
@@ -93,15 +94,33 @@ def compiles(text: str) -> bool:
     return True
 
 
+def parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def still_valid(original: str) -> Callable[[str], bool]:
+    """The check a fixed text must pass: compile when the original compiles, else at least parse.
+
+    (A file can parse and not compile, e.g. `await` outside a function; it is
+    fixed all the same, and a fix may not add a syntax error to it.)
+    """
+    return compiles if compiles(original) else parses
+
+
 def choose_fixes(module: Module) -> tuple[list[Fix], dict[Finding, str]]:
     """The fixes of one pass: each must compile alone, and none may overlap another."""
     chosen: list[Fix] = []
     reasons: dict[Finding, str] = {}
+    valid = still_valid(module.text)
     for finding in module.findings:
         outcome = fix_for_finding(module, finding)
         if isinstance(outcome, Refusal):
             reasons[finding] = outcome.reason
-        elif not compiles(apply_edits(module.text, list(outcome.edits))):
+        elif not valid(apply_edits(module.text, list(outcome.edits))):
             reasons[finding] = "the fix would not compile"
         elif not any(overlaps(outcome, other) for other in chosen):
             chosen.append(outcome)  # an overlapping fix waits for the next pass
@@ -125,7 +144,7 @@ def fix_text(text: str, findings: list[Finding], relint: Callable[[str], list[Fi
         if not fixes:
             break
         candidate = apply_edits(text, [edit for fix in fixes for edit in fix.edits])
-        if candidate in seen or not compiles(candidate):
+        if candidate in seen or not still_valid(text)(candidate):
             break  # a cycle, or fixes that break each other: keep the last good text
         text = candidate
         seen.add(text)
@@ -171,7 +190,9 @@ def write_atomically(path: str, data: bytes) -> None:
 def unified_diff(result: FileResult) -> str:
     before = result.original.decode(decode(result.original)[1]).splitlines(keepends=True)
     after = result.fixed.decode(decode(result.fixed)[1]).splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{result.path}", f"b/{result.path}"))
+    name = result.path[2:] if result.path.startswith("./") else result.path
+    old, new = (name, name) if os.path.isabs(name) else (f"a/{name}", f"b/{name}")
+    return "".join(difflib.unified_diff(before, after, old, new))
 
 
 # --- the command ------------------------------------------------------------

@@ -181,9 +181,20 @@ def insert_await(module: Module, finding: Finding, call: Optional[ast.AST]) -> O
     return Fix(finding, (Edit(start, start, "await "),))
 
 
+COROUTINE_NAMED = re.compile(r"^coroutine '(?P<name>[^']+)'")
+
+
+def reported_call(module: Module, finding: Finding) -> Optional[ast.AST]:
+    """The call the message names (`fetch()()` starts two calls at one place), else the outermost."""
+    match = COROUTINE_NAMED.match(finding.message)
+    calls = module.nodes_at(finding, ast.Call)
+    named = [call for call in calls if match and module.segment(call.func) == match["name"]]  # type: ignore
+    return named[0] if len(named) == 1 else module.outermost(finding, ast.Call)
+
+
 def fix_unawaited(module: Module, finding: Finding) -> Outcome:
     """ASY100 and ASY108: the reported call gets `await`."""
-    return insert_await(module, finding, module.outermost(finding, ast.Call))
+    return insert_await(module, finding, reported_call(module, finding))
 
 
 def _statement_keyword(module: Module, finding: Finding, node: ast.AST, keyword: str) -> Optional[Refusal]:
@@ -453,8 +464,8 @@ def _whole_lines(module: Module, statement: ast.stmt) -> Optional[Edit]:
 
 def fix_event_loop_entry(module: Module, finding: Finding) -> Outcome:
     """ASY105's entry idiom at module level -> `asyncio.run(main())`."""
-    get_loop = module.outermost(finding, ast.Call)
-    if not _is_get_event_loop(get_loop) or not isinstance(enclosing_scope(module, get_loop), ast.Module):
+    get_loop = next((call for call in module.nodes_at(finding, ast.Call) if _is_get_event_loop(call)), None)
+    if get_loop is None or not isinstance(enclosing_scope(module, get_loop), ast.Module):
         return Refusal(finding, "not asyncio.get_event_loop() at module level")
     library = module.segment(get_loop.func.value)  # type: ignore[union-attr]
     parent = module.parents.get(get_loop)
@@ -506,7 +517,7 @@ def fix_for_finding(module: Module, finding: Finding) -> Outcome:
         return fixer(module, finding)
     except (AttributeError, IndexError, KeyError, ValueError, StopIteration) as error:
         # A shape the fixer did not expect: leave the code as it is.
-        return Refusal(finding, f"not fixed automatically ({type(error).__name__})")
+        return Refusal(finding, f"the fixer met a shape it does not know ({type(error).__name__})")
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
