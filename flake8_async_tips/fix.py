@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Callable, Optional
 
-from flake8_async_tips.fix_edits import Finding, Fix, Module, Refusal, apply_edits, fix_for_finding, overlaps
+from flake8_async_tips.fix_edits import Finding, Fix, Module, Refusal, apply_edits, overlaps
+from flake8_async_tips.fix_rules import fix_for_finding
 
 SEPARATOR = "\x1f"  # never in a path or a message, so a line splits unambiguously
 FORMAT = SEPARATOR.join(("%(path)s", "%(row)d", "%(col)d", "%(code)s", "%(text)s"))

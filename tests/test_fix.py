@@ -12,7 +12,8 @@ import pytest
 from support import lint
 
 from flake8_async_tips import fix
-from flake8_async_tips.fix_edits import Finding, Fix, Module, Refusal, apply_edits, fix_for_finding
+from flake8_async_tips.fix_edits import Finding, Fix, Module, Refusal, apply_edits
+from flake8_async_tips.fix_rules import fix_for_finding
 
 # --- in process: the checker class stands in for flake8 -----------------------
 
@@ -114,7 +115,10 @@ def test_a_function_defined_elsewhere_is_not_called() -> None:
     assert "its arguments are unknown" in result.left[0][1]
 
 
-ENTRY = "import asyncio\n\n\nasync def main():\n    pass\n\n\nloop = asyncio.get_event_loop()\nloop.run_until_complete(main())\n"
+ENTRY = (
+    "import asyncio\n\n\nasync def main():\n    pass\n\n\n"
+    "loop = asyncio.get_event_loop()\nloop.run_until_complete(main())\n"
+)
 
 
 def test_the_event_loop_entry_idiom_becomes_asyncio_run() -> None:
@@ -133,7 +137,10 @@ def test_a_loop_used_for_anything_else_is_kept() -> None:
 def test_sync_sleep_uses_the_imported_library_or_imports_asyncio() -> None:
     trio_source = "import time\nimport trio\n\n\nasync def main():\n    await time.sleep(1)\n"
     assert fixed(trio_source).fixed_text.endswith("    await trio.sleep(1)\n")
-    bare = '"""Doc."""\nfrom __future__ import annotations\nimport time\n\n\nasync def main():\n    await time.sleep(1)\n'
+    bare = (
+        '"""Doc."""\nfrom __future__ import annotations\nimport time\n\n\n'
+        "async def main():\n    await time.sleep(1)\n"
+    )
     assert fixed(bare).fixed_text == bare.replace("import time", "import asyncio\nimport time").replace(
         "time.sleep(1)", "asyncio.sleep(1)"
     )
@@ -172,7 +179,7 @@ def test_other_codes_are_listed_as_not_fixed() -> None:
 # --- the real command ---------------------------------------------------------
 
 BUG = "import asyncio\n\n\nasync def main():\n    asyncio.sleep(0)\n    with asyncio.Lock():\n        pass\n"
-GOOD = "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n    async with asyncio.Lock():\n        pass\n"
+GOOD = BUG.replace("    asyncio.sleep", "    await asyncio.sleep").replace("    with", "    async with")
 
 
 def command(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -242,9 +249,14 @@ def test_extra_flake8_options_are_passed_on(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("broken.py", b"async def main(:\n    asyncio.sleep(0)\n"), ("latin.py", b"import asyncio\n# caf\xe9\n\n\nasync def main():\n    asyncio.sleep(0)\n")],
+    [
+        ("broken.py", b"async def main(:\n    asyncio.sleep(0)\n"),
+        ("latin.py", b"import asyncio\n# caf\xe9\n\n\nasync def main():\n    asyncio.sleep(0)\n"),
+    ],
 )
-def test_a_file_that_does_not_parse_or_decode_is_reported_and_untouched(tmp_path: Path, name: str, content: bytes) -> None:
+def test_a_file_that_does_not_parse_or_decode_is_reported_and_untouched(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
     (tmp_path / name).write_bytes(content)
     result = command(name, cwd=tmp_path)
     assert result.returncode == 1

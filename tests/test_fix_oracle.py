@@ -20,7 +20,7 @@ from support import flake8
 from test_fixtures import expected_findings
 from test_oracle import FAILURE_SIGNATURES, oracle_texts, run_program
 
-from flake8_async_tips.fix_edits import FIXABLE_CODES
+from flake8_async_tips.fix_rules import FIXABLE_CODES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Oracle fixtures whose findings all have a certain fix (the others are listed, not fixed).
