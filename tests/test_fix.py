@@ -283,3 +283,29 @@ def test_a_file_that_cannot_be_written_is_reported_and_untouched(
 def test_python_m_without_fix_still_shows_the_docs(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "flake8_async_tips", "ASY100"], capture_output=True, text=True)
     assert result.returncode == 0 and "ASY100" in result.stdout
+
+
+README_APP = """import asyncio
+import time
+
+from lib import fetch, ready
+
+
+async def main():
+    fetch()  # a comment the fix keeps
+    if ready():
+        with asyncio.Lock():
+            await time.sleep(1)
+
+
+asyncio.run(main)
+"""
+
+
+def test_the_readme_example_diff_is_what_the_command_prints(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```diff\n$ flake8-async-tips fix --diff ", 1)[1].split("```", 1)[0]
+    arguments, shown = block.split("\n", 1)
+    (tmp_path / "app.py").write_text(README_APP)
+    result = command("--isolated", "--diff", *arguments.split(), cwd=tmp_path)
+    assert result.stdout.decode() == shown
