@@ -50,6 +50,8 @@ def run_fix(python: Path, paths: list[Path], work: Path, kind: str) -> None:
 def restored_lines(original: str, fixed: str) -> set[int]:
     """The 1-based lines of the original found unchanged in the fixed text, in order."""
     before, after = original.splitlines(), fixed.splitlines()
+    if len(before) == len(after):  # the usual case: no fix added or removed a line
+        return {number for number, (old, new) in enumerate(zip(before, after), 1) if old == new}
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     same = set()
     for block in matcher.get_matching_blocks():
@@ -60,17 +62,21 @@ def restored_lines(original: str, fixed: str) -> set[int]:
 def verdicts(files: list[dict], sites: list[dict], linted: dict) -> list[dict]:
     """Each reported site with `restored` (its lines are the original's) and `changed` (the fix touched it)."""
     by_key = {(f["project"], f["rel"]): f for f in files}
+    same_lines: dict[tuple, tuple[set[int], set[int]]] = {}  # per mutant: (as the original, as the mutant)
     out = []
     for site in sites:
         if not site["reported"]:
             continue
         key = (site["project"], site["file"])
-        original = by_key[key]["path"].read_bytes().decode("utf-8")
-        mutant = by_key[key]["mutants"][site["kind"]][0]
-        fixed = linted[site["kind"]][key].read_bytes().decode("utf-8", "replace")
-        lines = range(site["line"], site["head_end_line"] + 1)
-        restored = set(lines) <= restored_lines(original, fixed)
-        untouched = set(lines) <= restored_lines(mutant, fixed)
+        if (key, site["kind"]) not in same_lines:
+            original = by_key[key]["path"].read_bytes().decode("utf-8")
+            mutant = by_key[key]["mutants"][site["kind"]][0]
+            fixed = linted[site["kind"]][key].read_bytes().decode("utf-8", "replace")
+            same_lines[key, site["kind"]] = (restored_lines(original, fixed), restored_lines(mutant, fixed))
+        as_original, as_mutant = same_lines[key, site["kind"]]
+        lines = set(range(site["line"], site["head_end_line"] + 1))
+        restored = lines <= as_original
+        untouched = lines <= as_mutant
         out.append({**site, "restored": restored, "changed_otherwise": not restored and not untouched})
     return out
 
