@@ -84,7 +84,7 @@ class Module:
         return self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
 
     def segment(self, node: ast.AST) -> str:
-        return self.text[self.start(node) : self.end(node)]
+        return self.text[self.start(node):self.end(node)]
 
     def nodes_at(self, finding: Finding, kind: Union[type, tuple[type, ...]]) -> list[ast.AST]:
         nodes = self.at_position.get((finding.row, finding.col - 1), [])
@@ -160,7 +160,7 @@ Outcome = Union[Fix, Refusal]
 def apply_edits(text: str, edits: list[Edit]) -> str:
     pieces, position = [], 0
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        pieces.append(text[position : edit.start])
+        pieces.append(text[position:edit.start])
         pieces.append(edit.text)
         position = edit.end
     pieces.append(text[position:])

@@ -141,7 +141,7 @@ def fix_comprehension(
         return Refusal(finding, "no 'for' keyword found")
     for_start = module.token_offset(keyword.start)
     if finding.code == "ASY300":
-        match = re.search(r"async[ \t\f]+$", module.text[max(0, for_start - 40) : for_start])
+        match = re.search(r"async[ \t\f]+$", module.text[max(0, for_start - 40):for_start])
         if not match or not generator.is_async:
             return Refusal(finding, "no 'async' keyword before 'for'")
         return Fix(finding, (Edit(for_start - len(match.group()), for_start, ""),))
