@@ -100,6 +100,9 @@ def _with_of_item(module: Module, finding: Finding, kind: type) -> Optional[ast.
 def fix_with(module: Module, finding: Finding) -> Outcome:
     """ASY302 `with` -> `async with`, ASY303 the reverse: every item of the statement must be reported."""
     kind = ast.With if finding.code == "ASY302" else ast.AsyncWith
+    if finding.code == "ASY302" and not finding.message.endswith("use 'async with'"):
+        # A coroutine or a task: neither supports 'async with' either.
+        return Refusal(finding, "not an async context manager: 'async with' would fail too")
     statement = _with_of_item(module, finding, kind)
     if statement is None:
         return Refusal(finding, "no with statement at the reported item")
