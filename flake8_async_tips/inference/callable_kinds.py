@@ -1,0 +1,219 @@
+"""What calling a value makes: callable kinds, decorators' effects, and the coroutine questions.
+
+Above the evaluator: every question here evaluates its expression first.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+from flake8_async_tips import decorators, known_apis
+from flake8_async_tips.astroid_bridge import Definition as ExternalKind
+from flake8_async_tips.bodies import is_stub
+from flake8_async_tips.inference.evaluator import Evaluator
+from flake8_async_tips.inference.syntax import _own_statements, _returns_a_value
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Partial, Value, canonical_class
+from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
+from flake8_async_tips.scopes import Scope
+from flake8_async_tips.verdict import Verdict
+
+_KEEPS = frozenset({decorators.KEEPS})
+_UNKNOWN_EFFECT = frozenset({decorators.UNKNOWN})
+
+_EXTERNAL_TO_CALLABLE = {
+    ExternalKind.COROUTINE_FUNCTION: CallableKind.COROUTINE_FUNCTION,
+    ExternalKind.ASYNC_GENERATOR_FUNCTION: CallableKind.ASYNC_GENERATOR_FUNCTION,
+    ExternalKind.SYNC_FUNCTION: CallableKind.SYNC_FUNCTION,
+    ExternalKind.CLASS: CallableKind.CLASS,
+}
+
+_NON_AWAITABLE_RESULTS = frozenset(
+    known_apis.RETURNS_NON_AWAITABLE | {f"builtins.{name}" for name in known_apis.SYNC_ITERABLE_BUILTINS}
+)
+
+
+class CallableKinds(Evaluator):
+    """The kind of callable a value is, and the rules' questions about calls."""
+
+    # --- what calling it makes ----------------------------------------------
+
+    def callable_kind(self, value: Value, depth: int = 0) -> str:
+        if depth > MAX_DEPTH:
+            return CallableKind.UNKNOWN
+        if isinstance(value, Partial):
+            kinds = {self.callable_kind(inner, depth + 1) for inner in value.func}
+            return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+        if isinstance(value, External):
+            if value.name in known_apis.COROUTINE_FUNCTIONS or value.name in self.declared_coroutine_functions:
+                return CallableKind.COROUTINE_FUNCTION
+            found = self._project_resolution(value, depth + 1)
+            if found is not None and found != {value}:
+                # Conditional definitions: every one must agree.
+                kinds = {self.callable_kind(resolved, depth + 1) for resolved in found}
+                return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+            if canonical_class(value.name) in known_apis.CLASSES:
+                return CallableKind.CLASS
+            if value.name.startswith("builtins."):
+                # The interpreter's own builtins: none is async.
+                builtin = getattr(builtins, value.name.removeprefix("builtins."), None)
+                return CallableKind.CLASS if isinstance(builtin, type) else CallableKind.SYNC_FUNCTION
+            return _EXTERNAL_TO_CALLABLE.get(self._external_kind(value.name) or "", CallableKind.UNKNOWN)
+        if isinstance(value, Definition):
+            if value.module is not self:
+                return value.module.callable_kind(value, depth + 1)
+            node = value.node
+            if isinstance(node, ast.ClassDef):
+                return CallableKind.CLASS if not node.keywords else CallableKind.UNKNOWN
+            if node.decorator_list:
+                return self._decorated_kind(value, depth + 1)
+            return self._plain_kind(node)
+        return CallableKind.UNKNOWN
+
+    def _decorated_kind(self, function: Definition, depth: int) -> str:
+        """The kind after every decorator, innermost first (the outermost decides what the name is bound to)."""
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        kind = self._plain_kind(node)
+        for decorator in reversed(node.decorator_list):
+            kind = decorators.apply_all(self._decorator_effects(decorator, function.scope, depth + 1), kind)
+            if kind == CallableKind.UNKNOWN:
+                break
+        return kind
+
+    def _decorator_effects(self, decorator: ast.expr, scope: Scope, depth: int) -> frozenset[decorators.Effect]:
+        called = isinstance(decorator, ast.Call)
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        found = self.values(target, scope, depth + 1)
+        if found is None:
+            if self._imported_from_nowhere(target, scope) and decorators.may_assume_kept(decorators.name_leaf(target)):
+                return _KEEPS
+            return _UNKNOWN_EFFECT
+        effects: set[decorators.Effect] = set()
+        for value in found:
+            effects |= self._value_effects(value, called, depth + 1)
+        return frozenset(effects)
+
+    def _value_effects(self, value: Value, called: bool, depth: int) -> frozenset[decorators.Effect]:
+        if depth > MAX_DEPTH:
+            return _UNKNOWN_EFFECT
+        if isinstance(value, External):
+            known = decorators.known_effect(canonical_class(value.name), called)
+            if known is not None:
+                return frozenset({known})
+            resolved = self._resolved(value, depth + 1)
+            if resolved is not value:
+                return self._value_effects(resolved, called, depth + 1)
+            if self._module_found_nowhere(value.name) and decorators.may_assume_kept(value.name):
+                return _KEEPS
+            return _UNKNOWN_EFFECT
+        if isinstance(value, Definition) and isinstance(value.node, ast.FunctionDef):
+            return value.module._def_effects(value.node, called)
+        return _UNKNOWN_EFFECT
+
+    def _def_effects(self, node: ast.FunctionDef, called: bool) -> frozenset[decorators.Effect]:
+        """A decorator (or, called, a decorator factory) read from its own def."""
+        if node.decorator_list or self.bindings.of(node).is_generator:
+            return _UNKNOWN_EFFECT
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        items = decorators.returned_items(node, returns)
+        if items is None:
+            return _UNKNOWN_EFFECT
+        effects: set[decorators.Effect] = set()
+        for item in items:
+            if called:
+                # A factory returns the decorator itself: a nested plain def.
+                if not isinstance(item, ast.FunctionDef):
+                    return _UNKNOWN_EFFECT
+                effects |= self._def_effects(item, called=False)
+            elif item == decorators.ARGUMENT:
+                effects.add(decorators.KEEPS)
+            elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and decorators.is_plain_wrapper(item):
+                effects.add(decorators.Effect(makes=self._plain_kind(item)))
+            else:
+                return _UNKNOWN_EFFECT
+        return frozenset(effects)
+
+    def _imported_from_nowhere(self, expr: ast.expr, scope: Scope, depth: int = 0) -> bool:
+        """`@vendor.retry(...)`, `@app.route(...)` after `app = vendor.App()`: every way to the
+        decorator starts at an import of a module found nowhere."""
+        root = expr
+        while isinstance(root, (ast.Attribute, ast.Call)):
+            root = root.value if isinstance(root, ast.Attribute) else root.func
+        if not isinstance(root, ast.Name) or depth > MAX_DEPTH:
+            return False
+        found = self.bindings.lookup(root.id, scope)
+        if not found:
+            return False
+        for binding in found:
+            if binding.value is not None:
+                if not self._imported_from_nowhere(binding.value, binding.scope, depth + 1):
+                    return False
+                continue
+            imported = binding.imported
+            if imported is not None and imported.startswith("."):
+                imported = self.layout.absolute_import(imported)
+            if imported is None or not self._module_found_nowhere(imported):
+                return False
+        return True
+
+    def callee_kind(self, call: ast.Call, scope: Scope) -> str:
+        """What kind of callable `call` calls, if every value it may be agrees."""
+        return self.expression_callable_kind(call.func, scope)
+
+    def expression_callable_kind(self, expr: ast.AST, scope: Scope) -> str:
+        found = self.values(expr, scope)
+        if not found:
+            return CallableKind.UNKNOWN
+        kinds = {self.callable_kind(value) for value in found}
+        return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+
+    def is_coroutine_call(self, call: ast.AST, scope: Scope) -> Verdict:
+        """Does evaluating `call` certainly create a coroutine object?"""
+        if not isinstance(call, ast.Call):
+            return Verdict.UNKNOWN
+        kind = self.callee_kind(call, scope)
+        if kind == CallableKind.COROUTINE_FUNCTION:
+            return Verdict.YES
+        if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.CLASS):
+            return Verdict.NO
+        return Verdict.UNKNOWN
+
+    def is_coroutine_function(self, expr: ast.AST, scope: Scope) -> Verdict:
+        kind = self.expression_callable_kind(expr, scope)
+        if kind == CallableKind.COROUTINE_FUNCTION:
+            return Verdict.YES
+        if kind == CallableKind.UNKNOWN:
+            return Verdict.UNKNOWN
+        return Verdict.NO
+
+    def is_function_object(self, expr: ast.AST, scope: Scope) -> Verdict:
+        """Is `expr` certainly a function (async or not), not something it returns?"""
+        if not isinstance(expr, (ast.Name, ast.Attribute)):
+            return Verdict.NO if isinstance(expr, (ast.Call, ast.Await, ast.Constant)) else Verdict.UNKNOWN
+        found = self.values(expr, scope)
+        if not found or any(isinstance(value, Partial) for value in found):
+            # A partial object is callable but is no function: asyncio names it differently.
+            return Verdict.UNKNOWN
+        kinds = {self.callable_kind(value) for value in found}
+        return Verdict.YES if len(kinds) == 1 and kinds <= FUNCTION_KINDS else Verdict.UNKNOWN
+
+    def certainly_returns_no_awaitable(self, call: ast.AST, scope: Scope) -> Verdict:
+        """For ASY103: a call to a module function that returns nothing, or an async generator."""
+        if not isinstance(call, ast.Call):
+            return Verdict.UNKNOWN
+        found = self.values(call.func, scope)
+        if not found or len(found) != 1:
+            return Verdict.UNKNOWN
+        (value,) = found
+        if isinstance(value, Definition) and (value.overridable or is_stub(value.node)):
+            return Verdict.UNKNOWN  # what an override or the real implementation returns is not known
+        kind = self.callable_kind(value)
+        if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.GENERATOR_FUNCTION):
+            return Verdict.YES
+        if kind == CallableKind.SYNC_FUNCTION and isinstance(value, Definition):
+            if not _returns_a_value(value.node):
+                return Verdict.YES
+        if isinstance(value, External) and value.name in _NON_AWAITABLE_RESULTS:
+            return Verdict.YES
+        return Verdict.UNKNOWN

@@ -1,0 +1,204 @@
+"""The class model: class members through bases and the MRO, instance attributes, stores on `self`.
+
+A mixin of `Inference`, below the evaluator: it imports no evaluator code but
+is given the evaluator as `self` (evaluating `self.x.y` looks up a class
+member, which evaluates its binding), and asks it `values`,
+`_binding_values`, `_annotated_instances` and `qualified_name`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional, Union
+
+from flake8_async_tips import decorators
+from flake8_async_tips.bindings import Binding
+from flake8_async_tips.bodies import always_raises
+from flake8_async_tips.inference.module_cache import _CLASS_BASES
+from flake8_async_tips.inference.project_names import ProjectNames
+from flake8_async_tips.inference.syntax import _class_level_annotation
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, _known_base
+from flake8_async_tips.scopes import Scope
+from flake8_async_tips.verdict import Verdict
+
+# How a class attribute lookup ended.
+_FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
+
+
+class ClassModel(ProjectNames):
+    """What a class of the project defines, and what its instances hold."""
+
+    def _class_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
+        """A method or class attribute of a class of the project, looked up through its bases."""
+        status, found = self._class_lookup(cls, attribute, depth)
+        return found if status == _FOUND else None
+
+    def _instance_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
+        """An attribute of an instance: the class's, or what the class's own methods store on `self`.
+
+        A class-level annotation (`repo: Repo`) says what the instances hold.
+        Instance stores are followed only when every store of that name in the
+        module is `self.<name> = ...` in a method of this class.
+        """
+        if cls.module is not self:
+            return cls.module._instance_attribute(cls, attribute, depth + 1)
+        stored = attribute in self.bindings.stored_attributes
+        if stored and not self._stored_only_by_own_methods(cls, attribute):
+            return None
+        annotation = _class_level_annotation(cls.node, attribute)
+        if annotation is not None:
+            return self._annotated_instances(annotation, cls.scope, depth + 1)
+        status, found = self._class_lookup(cls, attribute, depth, trusted_stores=stored)
+        if status == _UNKNOWN:
+            return None
+        if status == _FOUND and not stored:
+            return found
+        if status == _ABSENT and stored:
+            return self._stored_values(attribute, depth + 1)
+        return None  # a class-level value and instance stores: which one is seen depends on the calls
+
+    def _stored_only_by_own_methods(self, cls: Definition, attribute: str) -> bool:
+        """Every store of `attribute` in the module is `self.<attribute> = ...` in an instance method of `cls`."""
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if attribute in self.bindings.unrecorded_stores or self.bindings.writes_attributes_dynamically:
+            return False
+        own_names = self.bindings.of(node).names
+        if "__setattr__" in own_names or "__getattribute__" in own_names:
+            return False
+        return all(self._is_own_self_store(store, node) for store in self.bindings.attribute_stores.get(attribute, []))
+
+    def _is_own_self_store(self, store: Binding, cls: ast.ClassDef) -> bool:
+        method = store.scope.node
+        target = store.node
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(target, ast.Attribute):
+            return False
+        if self.bindings.method_class.get(id(method)) is not cls:
+            return False
+        if decorators.first_parameter_binding(method) != "instance":
+            return False
+        first = decorators.first_parameter(method)
+        receiver = target.value
+        if not (isinstance(receiver, ast.Name) and receiver.id == first):
+            return False
+        return len(self.bindings.of(method).names.get(first, [])) == 1  # `self` is not rebound
+
+    def _stored_values(self, attribute: str, depth: int) -> Values:
+        collected: set[Value] = set()
+        for store in self.bindings.attribute_stores.get(attribute, []):
+            if store.value is None:
+                return None  # `del`, `+=`, unpacking, a `for` or `with` target: not followed
+            found = self.values(store.value, store.scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _class_lookup(
+        self, cls: Definition, attribute: str, depth: int, trusted_stores: bool = False
+    ) -> tuple[str, Values]:
+        """(_FOUND, values), (_ABSENT, None) when no class on the way defines it, or (_UNKNOWN, None).
+
+        A stored attribute name is unknown, unless `trusted_stores` says the
+        stores of this module were checked (they only set instance attributes).
+        """
+        if cls.module is not self:
+            return cls.module._class_lookup(cls, attribute, depth + 1)
+        if depth > MAX_DEPTH or (attribute in self.bindings.stored_attributes and not trusted_stores):
+            return _UNKNOWN, None
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        own = self.bindings.of(node).names.get(attribute)
+        if own:
+            collected: set[Value] = set()
+            for binding in decorators.runtime_bindings(own):
+                values = self._binding_values(binding, depth + 1)
+                if values is None:
+                    return _UNKNOWN, None
+                collected |= values
+            return _FOUND, frozenset(collected)
+        bases = self._class_bases(cls, depth + 1)
+        if bases is None:
+            return _UNKNOWN, None
+        # With several bases the MRO decides which definition wins: certain only
+        # when a single one of them defines the attribute (or all agree).
+        results: set[Values] = set()
+        for base in bases:
+            if isinstance(base, Definition):
+                status, found = self._class_lookup(base, attribute, depth + 1, trusted_stores)
+                if status == _UNKNOWN:
+                    return _UNKNOWN, None
+                if status == _FOUND:
+                    results.add(found)
+            elif hasattr(base, attribute):
+                return _UNKNOWN, None
+        if not results:
+            return _ABSENT, None
+        if len(results) == 1:
+            return _FOUND, results.pop()
+        return _UNKNOWN, None
+
+    def class_defines(self, cls: Definition, method: str, depth: int = 0) -> Verdict:
+        """Does the class (or a base) define `method`? Unknown bases and metaclasses give UNKNOWN."""
+        if cls.module is not self:
+            return cls.module.class_defines(cls, method, depth + 1)
+        node = cls.node
+        if depth > MAX_DEPTH or method in self.bindings.stored_attributes or not isinstance(node, ast.ClassDef):
+            return Verdict.UNKNOWN
+        own = self.bindings.of(node).names.get(method)
+        if own:
+            # `def __enter__(self): raise TypeError("use async with")` refuses the protocol it defines.
+            return Verdict.NO if all(always_raises(binding.node) for binding in own) else Verdict.YES
+        bases = self._class_bases(cls, depth + 1)
+        if bases is None:
+            return Verdict.UNKNOWN
+        for base in bases:
+            if isinstance(base, Definition):
+                verdict = base.module.class_defines(base, method, depth + 1)
+            else:
+                verdict = Verdict.YES if hasattr(base, method) else Verdict.NO
+            if verdict is not Verdict.NO:
+                return verdict
+        return Verdict.NO
+
+    def _class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
+        """A class's bases: the project's classes, or the runtime type of a builtin or known stdlib base.
+
+        None when any base is not known, or a metaclass other than ABCMeta may add anything.
+        `Base[T]` is `Base`: subscripting a generic class adds no attribute to it.
+
+        Every attribute lookup walks the hierarchy again (an instance attribute
+        asks each class on the way): the bases found with at least this budget
+        of depth left are reused for the rest of the linted file.
+        """
+        remembered = _CLASS_BASES.get(id(cls.node))
+        if remembered is not None and remembered[0] <= depth and remembered[1] is cls.node:
+            return remembered[2]
+        found = self._read_class_bases(cls, depth)
+        # The node is kept with the answer: its id cannot be reused while it is remembered.
+        _CLASS_BASES[id(cls.node)] = (depth, cls.node, found)
+        return found
+
+    def _read_class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if any(not self._is_abc_metaclass(keyword, cls.scope) for keyword in node.keywords):
+            return None
+        bases: list[Union[Definition, type]] = []
+        for base in node.bases:
+            expr = base.value if isinstance(base, ast.Subscript) else base
+            found = self.values(expr, cls.scope, depth + 1)
+            if found is None or len(found) != 1:
+                return None
+            (value,) = found
+            value = self._resolved(value, depth + 1)
+            if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef):
+                bases.append(value)
+            elif isinstance(value, External) and isinstance(_known_base(value.name), type):
+                bases.append(_known_base(value.name))  # type: ignore[arg-type]
+            else:
+                return None
+        return bases
+
+    def _is_abc_metaclass(self, keyword: ast.keyword, scope: Scope) -> bool:
+        return keyword.arg == "metaclass" and self.qualified_name(keyword.value, scope) == "abc.ABCMeta"

@@ -1,0 +1,303 @@
+"""The evaluator: what an expression refers to (names, attributes, calls, `await`, `with` targets, annotations).
+
+`Evaluator.values` is the one entry point every question of the layers
+above goes through; the class and function models below it are asked about
+members and results, and ask it back through `self`.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import replace
+from typing import Optional
+
+from flake8_async_tips import decorators, known_apis
+from flake8_async_tips.astroid_bridge import Definition as ExternalKind
+from flake8_async_tips.bindings import Binding
+from flake8_async_tips.inference.functions import FunctionModel
+from flake8_async_tips.inference.module_cache import _VALUES
+from flake8_async_tips.inference.syntax import _union_members
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    Definition,
+    External,
+    Instance,
+    Partial,
+    Value,
+    Values,
+    _builtin,
+    _overridable,
+    _table_instance,
+    canonical_class,
+    member_name,
+)
+from flake8_async_tips.kinds import CallableKind
+from flake8_async_tips.scopes import Scope
+
+
+class Evaluator(FunctionModel):
+    """What an expression of one module, evaluated in a scope, may refer to."""
+
+    # --- what an expression refers to ---------------------------------------
+
+    def values(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Values:
+        """What `expr`, evaluated in `scope`, may refer to; None when unknown.
+
+        Every rule asks about the same receivers again and again (each
+        `self.client.x()` evaluates `self.client`): an answer is remembered
+        for the rest of the linted file. One found with at least this much
+        depth budget left, or any known answer, is reused; an unknown one
+        found with less budget is worked out again.
+        """
+        if depth > MAX_DEPTH:
+            return None
+        key = (id(self), id(expr), id(scope.node))
+        remembered = _VALUES.get(key)
+        if remembered is not None and (remembered[0] <= depth or remembered[1] is not None):
+            return remembered[1]
+        found = self._evaluate(expr, scope, depth)
+        # The key's objects are kept alive with the answer, so that no id is reused while it is remembered.
+        _VALUES[key] = (depth, found, (self, expr, scope.node))
+        return found
+
+    def _evaluate(self, expr: ast.AST, scope: Scope, depth: int) -> Values:
+        if isinstance(expr, ast.Name):
+            return self._name_values(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._attribute_values(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            return self._call_values(expr, scope, depth)
+        if isinstance(expr, ast.NamedExpr):
+            return self.values(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Await):
+            return self._awaited_values(expr.value, scope, depth + 1)
+        return None
+
+    def qualified_name(self, expr: ast.AST, scope: Scope) -> Optional[str]:
+        """`aio.run` after `import asyncio as aio` -> "asyncio.run"; None unless certain."""
+        found = self.values(expr, scope)
+        if found is not None and len(found) == 1:
+            (value,) = found
+            if isinstance(value, External):
+                return value.name
+        return None
+
+    def _name_values(self, name: str, scope: Scope, depth: int) -> Values:
+        found = self.bindings.lookup(name, scope)
+        if found == [] and hasattr(builtins, name):
+            return frozenset({External(f"builtins.{name}")})
+        if not found:
+            return None
+        collected: set[Value] = set()
+        for binding in decorators.runtime_bindings(found):
+            values = self._binding_values(binding, depth + 1)
+            if values is None:
+                return None
+            collected |= values
+        return frozenset(collected)
+
+    def _binding_values(self, binding: Binding, depth: int) -> Values:
+        node = binding.node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return frozenset({Definition(node, binding.scope, self)})
+        if binding.imported is not None:
+            imported: Optional[str] = binding.imported
+            if binding.imported.startswith("."):
+                imported = self.layout.absolute_import(binding.imported)
+            return None if imported is None else frozenset({External(imported)})
+        if binding.value is not None:
+            found = self.values(binding.value, binding.scope, depth + 1)
+            if found is None and binding.annotation is not None:
+                # `nursery: trio.Nursery = ...`: as for a parameter, the annotation says what it holds.
+                found = self._annotated_instances(binding.annotation, binding.scope, depth + 1)
+            return found
+        if binding.entered is not None:
+            return self._entered_values(binding, depth + 1)
+        if isinstance(node, ast.arg):
+            found = self._parameter_values(node)
+            if found is None and node.annotation is not None and not self._collects_arguments(node):
+                # Where inference gives up, the annotation says what the parameter holds.
+                found = self._annotated_instances(node.annotation, binding.scope, depth + 1)
+            return found
+        return None
+
+    def _annotated_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
+        """`db: Database`, `Optional[Database]`, `"Database" | None`: instances of the named classes."""
+        if depth > MAX_DEPTH:
+            return None
+        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+            try:
+                parsed = ast.parse(annotation.value.strip(), mode="eval").body
+            except SyntaxError:
+                return None
+            return self._annotated_instances(parsed, scope, depth + 1)
+        members = _union_members(annotation)
+        if members is None and isinstance(annotation, ast.Subscript):
+            wrapper = self.qualified_name(annotation.value, scope)
+            if wrapper in ("typing.Optional", "typing.Union"):
+                inner = annotation.slice
+                members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        if members is not None:
+            collected: set[Value] = set()
+            for member in members:
+                if isinstance(member, ast.Constant) and member.value is None:
+                    continue
+                found = self._annotated_instances(member, scope, depth + 1)
+                if found is None:
+                    return None
+                collected |= found
+            return frozenset(collected) or None
+        classes = self.values(annotation, scope, depth + 1)
+        if classes is None:
+            return None
+        instances: set[Value] = set()
+        for cls in classes:
+            if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
+                instances.add(Instance(cls, exact=False))
+            elif isinstance(cls, External):
+                instances.add(Instance(External(canonical_class(cls.name)), exact=False))
+            else:
+                return None
+        return frozenset(instances)
+
+    def _collects_arguments(self, arg: ast.arg) -> bool:
+        """`*args: T` / `**kwargs: T`: the annotation types each element, not the tuple or dict."""
+        function = self.bindings.parameter_of.get(id(arg))
+        arguments = getattr(function, "args", None)
+        return arguments is not None and (arguments.vararg is arg or arguments.kwarg is arg)
+
+    def _parameter_values(self, arg: ast.arg) -> Values:
+        """`self` and `cls`: the first parameter of a method of a module class."""
+        function = self.bindings.parameter_of.get(id(arg))
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        owner = self.bindings.method_class.get(id(function))
+        positional = [*function.args.posonlyargs, *function.args.args]
+        if owner is None or not positional or positional[0] is not arg:
+            return None
+        class_binding = self._class_definition(owner)
+        if class_binding is None:
+            return None
+        bound_to = decorators.first_parameter_binding(function)
+        if bound_to == "instance":
+            return frozenset({Instance(class_binding, exact=False)})
+        if bound_to == "class":
+            return frozenset({replace(class_binding, overridable=True)})
+        return None
+
+    def _class_definition(self, node: ast.ClassDef) -> Optional[Definition]:
+        scope = self.bindings.class_scope.get(id(node))
+        return None if scope is None else Definition(node, scope, self)
+
+    def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
+        bases = self.values(expr.value, scope, depth + 1)
+        if bases is None:
+            return None
+        collected: set[Value] = set()
+        for base in bases:
+            values = self._member_values(base, expr.attr, depth + 1)
+            if values is None:
+                return None
+            collected |= values
+        return frozenset(collected)
+
+    def _member_values(self, base: Value, attribute: str, depth: int) -> Values:
+        if isinstance(base, External):
+            return frozenset({External(f"{base.name}.{attribute}")})
+        if isinstance(base, Instance) and isinstance(base.of, External):
+            resolved = self._resolved(base.of, depth + 1)
+            if resolved is base.of:
+                return frozenset({External(member_name(base.of.name, attribute))})
+            return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
+        if isinstance(base, Instance) and isinstance(base.of, Definition):
+            found = base.of.module._instance_attribute(base.of, attribute, depth)
+            return found if base.exact else _overridable(found)
+        if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
+            found = base.module._class_attribute(base, attribute, depth)
+            return _overridable(found) if base.overridable else found
+        return None
+
+    def _call_values(self, call: ast.Call, scope: Scope, depth: int) -> Values:
+        callees = self.values(call.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        if isinstance(callee, External):
+            # The table first, by the name as spelled: in a library's own tests
+            # (`trio.open_nursery()` in trio's repository) the name also resolves
+            # to the library's source, which says less than the table does.
+            made = _table_instance(canonical_class(callee.name))
+            if made is not None:
+                return frozenset({made})
+        callee = self._resolved(callee, depth + 1)
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
+            return frozenset({Instance(callee)})
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
+            return callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
+        if isinstance(callee, External):
+            name = canonical_class(callee.name)
+            if name == "functools.partial" and call.args:
+                wrapped = self.values(call.args[0], scope, depth + 1)
+                return None if wrapped is None else frozenset({Partial(wrapped)})
+            made = _table_instance(name)
+            if made is not None:
+                return frozenset({made})
+            if name.startswith("builtins."):
+                return frozenset({Instance(External(name))}) if isinstance(_builtin(name), type) else None
+            if any(declared.startswith(name + ".") for declared in self.declared_coroutine_functions):
+                # The user named a method of it (`vendor.Client.get`): it is a class.
+                return frozenset({Instance(External(name))})
+            if self._external_kind(name) == ExternalKind.CLASS:
+                return frozenset({Instance(External(name))})
+        return None
+
+    def _awaited_values(self, awaited: ast.expr, scope: Scope, depth: int) -> Values:
+        """`await f()` gives what the coroutine function f returns."""
+        if not isinstance(awaited, ast.Call):
+            return None
+        callees = self.values(awaited.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        callee = self._resolved(callee, depth + 1)
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.AsyncFunctionDef):
+            return callee.module._result_values(callee, CallableKind.COROUTINE_FUNCTION, depth + 1)
+        return None
+
+    def _entered_values(self, binding: Binding, depth: int) -> Values:
+        """What `with expr as name` binds: the tables' context managers, or what `__enter__` returns.
+
+        `async with` binds what awaiting `__aenter__()` gives.
+        """
+        expr = binding.entered
+        assert expr is not None
+        if isinstance(expr, ast.Call):
+            callee = self.qualified_name(expr.func, binding.scope)
+            if callee is not None and callee in known_apis.ENTERED_AS:
+                return frozenset({Instance(External(known_apis.ENTERED_AS[callee]))})
+        managers = self.values(expr, binding.scope, depth + 1)
+        if managers is None:
+            return None
+        collected: set[Value] = set()
+        for manager in managers:
+            found = self._enter_result(manager, binding.entered_async, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected)
+
+    def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
+        if not isinstance(manager, Instance) or depth > MAX_DEPTH:
+            return None
+        methods = self._member_values(manager, "__aenter__" if entered_async else "__enter__", depth + 1)
+        if methods is None or len(methods) != 1:
+            return None
+        (enter,) = methods
+        enter = self._resolved(enter, depth + 1)
+        if not (isinstance(enter, Definition) and isinstance(enter.node, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            return None
+        kind = CallableKind.COROUTINE_FUNCTION if entered_async else CallableKind.SYNC_FUNCTION
+        if enter.module._returns_itself(enter, kind, depth + 1):
+            return frozenset({manager})
+        return enter.module._result_values(enter, kind, depth + 1)

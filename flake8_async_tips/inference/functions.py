@@ -1,0 +1,125 @@
+"""The function model: what calling (or awaiting) a def of the project gives.
+
+A mixin of `Inference`, below the evaluator: a def's plain kind, its return
+annotation or the values of its `return` statements, and whether it returns
+the object it was called on. Given the evaluator as `self`, it asks it
+`values`, `_annotated_instances` and `qualified_name`, importing none of it.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional, Union
+
+from flake8_async_tips import decorators
+from flake8_async_tips.inference.classes import ClassModel
+from flake8_async_tips.inference.syntax import _own_statements, _returns_none
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Value, Values
+from flake8_async_tips.kinds import CallableKind
+from flake8_async_tips.scopes import Scope, ScopeKind
+
+# Decorators after which calling a def returns what its body returns.
+_RESULT_KEEPING_DECORATORS = frozenset(
+    {
+        "builtins.staticmethod",
+        "builtins.classmethod",
+        "abc.abstractmethod",
+        "typing.override",
+        "typing_extensions.override",
+    }
+)
+_SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
+
+
+class FunctionModel(ClassModel):
+    """What a def of the project returns."""
+
+    def _result_values(self, function: Definition, kind: str, depth: int) -> Values:
+        """What calling (`kind` SYNC_FUNCTION) or awaiting (COROUTINE_FUNCTION) the def's call gives.
+
+        Its return annotation, or else the values of its `return` statements.
+        An override may return anything its annotation allows, so an
+        overridable def is known by its annotation only.
+        """
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if not self._is_plain_result(function, kind, depth + 1):
+            return None
+        if node.returns is not None:
+            return self._annotated_instances(node.returns, function.scope, depth + 1)
+        if function.overridable:
+            return None
+        return self._returned_values(function, depth + 1)
+
+    def _is_plain_result(self, function: Definition, kind: str, depth: int) -> bool:
+        """A def of `kind` (no generator) whose decorators, if any, leave what a call returns as it is."""
+        node = function.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return depth <= MAX_DEPTH and self._plain_kind(node) == kind and self._keeps_result(function)
+
+    def _keeps_result(self, function: Definition) -> bool:
+        return all(
+            self.qualified_name(decorator, function.scope) in _RESULT_KEEPING_DECORATORS
+            for decorator in function.node.decorator_list
+        )
+
+    def _returned_values(self, function: Definition, depth: int) -> Values:
+        """The values every `return` statement gives (`return None` aside, as `Optional[...]`)."""
+        node = function.node
+        body_scope = self._body_scope(function)
+        if body_scope is None:
+            return None
+        outlined = self.bindings.of(node).opaque
+        collected: set[Value] = set()
+        for statement in _own_statements(node):
+            if not isinstance(statement, ast.Return) or _returns_none(statement):
+                continue
+            if outlined and not isinstance(statement.value, (ast.Call, ast.Await)):
+                return None  # a decorator's `return wrapper`, kept for other questions, or a value cut away
+            found = self.values(statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _body_scope(self, function: Definition) -> Optional[Scope]:
+        """The scope a def's `return` values are evaluated in.
+
+        Read in outline, the body's own scope is opaque: the outline keeps
+        only returns whose names are bound outside the function, so they are
+        looked up in the nearest enclosing scope that is not a class body.
+        """
+        node = function.node
+        if not self.bindings.of(node).opaque:
+            kind = ScopeKind.ASYNC_FUNCTION if isinstance(node, ast.AsyncFunctionDef) else ScopeKind.FUNCTION
+            return Scope(kind, node, function.scope)
+        enclosing: Optional[Scope] = function.scope
+        while enclosing is not None and enclosing.kind is ScopeKind.CLASS:
+            enclosing = enclosing.parent
+        return enclosing
+
+    def _returns_itself(self, method: Definition, kind: str, depth: int) -> bool:
+        """`return self` in every return, or `-> Self`: the call gives back the object it was called on.
+
+        `return self` of an overridable method is not certain: an override may return anything.
+        """
+        node = method.node
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if not self._is_plain_result(method, kind, depth + 1):
+            return False
+        if node.returns is not None:
+            return self.qualified_name(node.returns, method.scope) in _SELF_TYPES
+        first = decorators.first_parameter(node)
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        if method.overridable or first is None or not returns:
+            return False
+        rebound = self.bindings.of(node).names.get(first)
+        if rebound is not None and len(rebound) != 1:
+            return False  # `self = ...` in the body
+        return all(isinstance(statement.value, ast.Name) and statement.value.id == first for statement in returns)
+
+    def _plain_kind(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> str:
+        is_generator = self.bindings.of(node).is_generator
+        if isinstance(node, ast.AsyncFunctionDef):
+            return CallableKind.ASYNC_GENERATOR_FUNCTION if is_generator else CallableKind.COROUTINE_FUNCTION
+        return CallableKind.GENERATOR_FUNCTION if is_generator else CallableKind.SYNC_FUNCTION

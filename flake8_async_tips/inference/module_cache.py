@@ -1,0 +1,91 @@
+"""Other modules of the project (and installed ones), read once per process, and the per-file memos.
+
+`module_at` reads a module in outline and builds its evaluator with the
+constructor it is given (the evaluator asking passes its own class): this
+layer sits below the evaluator and imports none of it, so there is no cycle
+between reading a module and evaluating it.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+from collections import OrderedDict
+from typing import Any, Optional, Protocol, Union
+
+from flake8_async_tips.bindings import BindingIndex
+from flake8_async_tips.inference.values import Definition, Values
+from flake8_async_tips.outline import outline_index
+from flake8_async_tips.project import ProjectLayout, layout_of
+
+
+class MakesEvaluator(Protocol):
+    """The evaluator's constructor (`Inference`), given by the layer that asks for a module."""
+
+    def __call__(
+        self, bindings: BindingIndex, layout: ProjectLayout, declared: frozenset[str], *, remember_resolutions: bool
+    ) -> Any:
+        ...
+
+
+# Other modules (the project's, installed ones), read once per process (flake8
+# lints a project's files in a few long-lived processes), kept while recently used.
+MAX_CACHED_MODULES = 64
+_MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Any]] = OrderedDict()  # the evaluators `make` built
+
+
+# Modules read before the cache is set aside again: each time costs one full collection.
+SETTLE_EVERY = 16
+_read_since_settled = 0
+
+
+# id(class node) -> (depth it was read at, the node, its bases); for one linted file.
+_CLASS_BASES: dict[int, tuple[int, ast.AST, Optional[list[Union[Definition, type]]]]] = {}
+
+# (id(module), id(expression), id(scope node)) -> (depth it was evaluated at, its values, the
+# objects of the key); for one linted file.
+_VALUES: dict[tuple[int, int, int], tuple[int, Values, tuple[object, ...]]] = {}
+
+
+def settle_module_cache() -> None:
+    """Set the long-lived cache aside from the cyclic garbage collector, between two files.
+
+    Every full collection flake8 triggers would otherwise walk each cached
+    module's nodes again. A full collection first frees the files linted so
+    far; `gc.freeze()` then exempts what is left, which stays reclaimable by
+    reference counting: the cached modules hold no reference cycles (outline
+    scopes keep no children, cached modules remember no resolutions), so an
+    evicted one is freed at once.
+    """
+    global _read_since_settled
+    # What a file's lookups remembered of class hierarchies: dropped between files,
+    # so the cache keeps no reference from one file's definitions to another's.
+    _CLASS_BASES.clear()
+    _VALUES.clear()
+    if _read_since_settled < SETTLE_EVERY:
+        return
+    _read_since_settled = 0
+    gc.collect()
+    gc.freeze()
+
+
+def module_at(path: str, declared: frozenset[str], make: MakesEvaluator) -> Optional[Any]:
+    """The evaluator `make` builds of the module in `path`, or None if it cannot be read as Python."""
+    global _read_since_settled
+    key = (path, declared)
+    if key in _MODULES:
+        _MODULES.move_to_end(key)
+        return _MODULES[key]
+    module: Optional[Any] = None
+    try:
+        with open(path, "rb") as file:
+            source = file.read()
+        tree = ast.parse(source, path)
+        module = make(outline_index(tree, source), layout_of(path), declared, remember_resolutions=False)
+    except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
+        module = None  # unreadable or not valid Python: nothing is known of it
+    _MODULES[key] = module
+    _read_since_settled += 1
+    if len(_MODULES) > MAX_CACHED_MODULES:
+        _MODULES.popitem(last=False)
+    return module

@@ -1,0 +1,156 @@
+"""The abstract values: what an expression may refer to, as the evaluator answers it.
+
+The bottom layer of the inference package: definitions of the project,
+names known by their qualified name, instances, partials, the protocols an
+object supports, and what the tables say of known names. It imports nothing
+of the evaluator; the layers above compute with these values.
+"""
+
+from __future__ import annotations
+
+import abc
+import ast
+import builtins
+import typing
+from dataclasses import dataclass, replace
+from typing import Any, Optional, Union
+
+from flake8_async_tips import known_apis
+from flake8_async_tips.scopes import Scope
+
+# Chains of aliases, attributes and bases longer than this are not followed.
+MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A def, async def or class of the linted module or of another module of its project."""
+
+    node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+    scope: Scope
+    # The Inference of the module that defines it: questions about it are asked there.
+    # (Typed Any: the values are the bottom layer and name no evaluator.)
+    module: Any
+    # Reached through `self`, `cls` or an annotation: a subclass may override it, so
+    # only what every override keeps (a coroutine stays a coroutine) is trusted.
+    overridable: bool = False
+
+
+@dataclass(frozen=True)
+class External:
+    """A module, function or class known by its qualified name (`asyncio.sleep`)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An object built by calling a class."""
+
+    of: Union[Definition, External]
+    # False for `self` and annotated parameters: an instance of the class or of a subclass.
+    exact: bool = True
+
+
+@dataclass(frozen=True)
+class Partial:
+    """`functools.partial(func, ...)`: calling it calls func."""
+
+    func: frozenset[Value]
+
+
+Value = Union[Definition, External, Instance, Partial]
+Values = Optional[frozenset[Value]]  # None: unknown
+
+
+# What an object supports: `for`/`with` (SYNC), `async for`/`async with` (ASYNC),
+# or it is a coroutine, which supports neither and lacks an `await`.
+SYNC = known_apis.SYNC
+ASYNC = known_apis.ASYNC
+COROUTINE = "coroutine"
+Protocols = Optional[frozenset[str]]  # None: unknown
+
+
+def canonical_class(name: str) -> str:
+    return known_apis.CLASS_ALIASES.get(name, name)
+
+
+def member_name(class_name: str, attribute: str) -> str:
+    """`asyncio.Task` + `add_done_callback` -> the name the tables use (`asyncio.Future.add_done_callback`)."""
+    class_name = canonical_class(class_name)
+    seen = 0
+    current: Optional[str] = class_name
+    while current is not None and seen < MAX_DEPTH:
+        candidate = f"{current}.{attribute}"
+        if candidate in _KNOWN_MEMBERS:
+            return candidate
+        current = known_apis.BASE_CLASSES.get(current)
+        seen += 1
+    return f"{class_name}.{attribute}"
+
+
+_KNOWN_MEMBERS = (
+    set(known_apis.COROUTINE_FUNCTIONS)
+    | set(known_apis.RETURNS_INSTANCE_OF)
+    | set(known_apis.LOOP_ENTRY_POINTS)
+    | set(known_apis.TASK_FACTORIES)
+    | set(known_apis.NEEDS_AWAITABLE_ARGUMENT)
+    | set(known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT)
+    | set(known_apis.CALLS_SYNCHRONOUSLY)
+)
+
+_KNOWN_CLASSES = frozenset(
+    known_apis.CLASSES | set(known_apis.CONTEXT_MANAGER_PROTOCOLS) | set(known_apis.ITERATION_PROTOCOLS)
+)
+_TABLE_PACKAGES = frozenset(
+    name.partition(".")[0]
+    for table in (
+        known_apis.COROUTINE_FUNCTIONS,
+        _KNOWN_MEMBERS,
+        _KNOWN_CLASSES,
+        known_apis.ENTERED_AS,
+        known_apis.FACTORY_RESULTS,
+        known_apis.RETURNS_INSTANCE_OF,
+    )
+    for name in table
+    if not name.startswith("builtins.")
+)
+
+
+def _overridable(found: Values) -> Values:
+    if found is None:
+        return None
+    return frozenset(_as_overridable(value) for value in found)
+
+
+def _as_overridable(value: Value) -> Value:
+    """Reached through an instance that may be a subclass's: its definitions may be overridden."""
+    if isinstance(value, Definition):
+        return replace(value, overridable=True)
+    if isinstance(value, Instance) and isinstance(value.of, Definition):
+        return replace(value, exact=False)
+    return value
+
+
+def _table_instance(name: str) -> Optional[Instance]:
+    """What calling a class or factory of the tables makes."""
+    if name in _KNOWN_CLASSES:
+        return Instance(External(name))
+    if name in known_apis.RETURNS_INSTANCE_OF:
+        return Instance(External(known_apis.RETURNS_INSTANCE_OF[name]))
+    if name in known_apis.FACTORY_RESULTS:
+        return Instance(External(known_apis.FACTORY_RESULTS[name]))
+    return None
+
+
+def _builtin(qualified: str) -> object:
+    return getattr(builtins, qualified.removeprefix("builtins."), None)
+
+
+# Standard-library bases whose attributes are the runtime's own: they define
+# no protocol method and no coroutine function.
+_KNOWN_BASES = {"typing.Generic": typing.Generic, "typing.Protocol": typing.Protocol, "abc.ABC": abc.ABC}
+
+
+def _known_base(qualified: str) -> object:
+    return _builtin(qualified) if qualified.startswith("builtins.") else _KNOWN_BASES.get(qualified)
