@@ -11,7 +11,7 @@ from typing import Any
 from flake8_async_tips import __version__
 from flake8_async_tips import options as plugin_options
 from flake8_async_tips.context import FileContext
-from flake8_async_tips.inference import settle_module_cache
+from flake8_async_tips.inference import forget_linted_file, settle_module_cache
 from flake8_async_tips.prefilter import may_report
 from flake8_async_tips.rules import FAMILIES, all_error_classes
 from flake8_async_tips.rules.base import RuleFamily
@@ -64,7 +64,10 @@ class AsyncTipsChecker:
             except Exception as error:  # noqa: BLE001 - see above
                 failures[family] = error
         if families:
-            failures.update(walk_together(self.context.tree, families))  # type: ignore[arg-type]
+            try:
+                failures.update(walk_together(self.context.tree, families))  # type: ignore[arg-type]
+            finally:
+                forget_linted_file()
         for rules in families:
             for error in rules.errors:
                 yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)

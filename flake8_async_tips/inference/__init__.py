@@ -28,7 +28,12 @@ from typing import Optional
 
 from flake8_async_tips.bodies import is_stub
 from flake8_async_tips.inference import module_cache
-from flake8_async_tips.inference.module_cache import MAX_CACHED_MODULES, SETTLE_EVERY, settle_module_cache
+from flake8_async_tips.inference.module_cache import (
+    MAX_CACHED_MODULES,
+    SETTLE_EVERY,
+    forget_linted_file,
+    settle_module_cache,
+)
 
 # The per-process cache and the per-file memos, the very objects `module_cache` uses
 # (never rebound, only cleared). MAX_CACHED_MODULES and SETTLE_EVERY above are
@@ -76,6 +81,7 @@ __all__ = [
     "is_stub",
     "member_name",
     "module_at",
+    "forget_linted_file",
     "settle_module_cache",
 ]
 

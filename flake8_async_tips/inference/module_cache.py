@@ -47,6 +47,17 @@ _CLASS_BASES: dict[int, tuple[int, ast.AST, Optional[list[Union[Definition, type
 _VALUES: dict[tuple[int, int, int], tuple[int, Values, tuple[object, ...]]] = {}
 
 
+def forget_linted_file() -> None:
+    """Drop what one linted file's questions remembered, once its rules have run.
+
+    The memos hold the file's tree and definitions: kept, they would keep the
+    file alive until the next one (or for good, after the last), and give the
+    long-lived cache references from one file's definitions to another's.
+    """
+    _CLASS_BASES.clear()
+    _VALUES.clear()
+
+
 def settle_module_cache() -> None:
     """Set the long-lived cache aside from the cyclic garbage collector, between two files.
 
@@ -58,10 +69,7 @@ def settle_module_cache() -> None:
     evicted one is freed at once.
     """
     global _read_since_settled
-    # What a file's lookups remembered of class hierarchies: dropped between files,
-    # so the cache keeps no reference from one file's definitions to another's.
-    _CLASS_BASES.clear()
-    _VALUES.clear()
+    forget_linted_file()
     if _read_since_settled < SETTLE_EVERY:
         return
     _read_since_settled = 0
