@@ -19,6 +19,7 @@ from flake8_async_tips.inference.functions import FunctionModel
 from flake8_async_tips.inference.module_cache import _VALUES
 from flake8_async_tips.inference.syntax import _union_members
 from flake8_async_tips.inference.values import (
+    union_of,
     MAX_DEPTH,
     Definition,
     External,
@@ -89,13 +90,7 @@ class Evaluator(FunctionModel):
             return frozenset({External(f"builtins.{name}")})
         if not found:
             return None
-        collected: set[Value] = set()
-        for binding in decorators.runtime_bindings(found):
-            values = self._binding_values(binding, depth + 1)
-            if values is None:
-                return None
-            collected |= values
-        return frozenset(collected)
+        return union_of(decorators.runtime_bindings(found), lambda binding: self._binding_values(binding, depth + 1))
 
     def _binding_values(self, binding: Binding, depth: int) -> Values:
         node = binding.node
@@ -194,13 +189,7 @@ class Evaluator(FunctionModel):
         bases = self.values(expr.value, scope, depth + 1)
         if bases is None:
             return None
-        collected: set[Value] = set()
-        for base in bases:
-            values = self._member_values(base, expr.attr, depth + 1)
-            if values is None:
-                return None
-            collected |= values
-        return frozenset(collected)
+        return union_of(bases, lambda base: self._member_values(base, expr.attr, depth + 1))
 
     def _member_values(self, base: Value, attribute: str, depth: int) -> Values:
         if isinstance(base, External):
@@ -279,13 +268,7 @@ class Evaluator(FunctionModel):
         managers = self.values(expr, binding.scope, depth + 1)
         if managers is None:
             return None
-        collected: set[Value] = set()
-        for manager in managers:
-            found = self._enter_result(manager, binding.entered_async, depth + 1)
-            if found is None:
-                return None
-            collected |= found
-        return frozenset(collected)
+        return union_of(managers, lambda manager: self._enter_result(manager, binding.entered_async, depth + 1))
 
     def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
         if not isinstance(manager, Instance) or depth > MAX_DEPTH:

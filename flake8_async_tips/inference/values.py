@@ -13,7 +13,7 @@ import ast
 import builtins
 import typing
 from dataclasses import dataclass, replace
-from typing import Any, Optional, Union
+from typing import Any, Callable, Iterable, Optional, TypeVar, Union
 
 from flake8_async_tips import known_apis
 from flake8_async_tips.scopes import Scope
@@ -60,7 +60,19 @@ class Partial:
 
 
 Value = Union[Definition, External, Instance, Partial]
+T = TypeVar("T")
 Values = Optional[frozenset[Value]]  # None: unknown
+
+
+def union_of(items: Iterable[T], values_of: Callable[[T], Values]) -> Values:
+    """Every item's values together; unknown as soon as one item's are."""
+    collected: set[Value] = set()
+    for item in items:
+        found = values_of(item)
+        if found is None:
+            return None
+        collected |= found
+    return frozenset(collected)
 
 
 # What an object supports: `for`/`with` (SYNC), `async for`/`async with` (ASYNC),
