@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopedVisitor, ScopeKind
+from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopedVisitor, ScopeKind, WalkOrder
 
 
 @dataclass(eq=False, slots=True)
@@ -72,14 +72,17 @@ class BindingIndex:
         # The names each scope loads, by the node that opens it (the linted file's only).
         self.loaded_names: dict[int, set[str]] = {}
         self.root_scope: Optional[Scope] = None
+        self.walk_order: Optional[WalkOrder] = None
         self._scope_of: Optional[dict[int, Scope]] = None
 
     @classmethod
-    def build(cls, tree: ast.AST) -> BindingIndex:
+    def build(cls, tree: ast.AST, record_walk: bool = False) -> BindingIndex:
+        """The index of `tree`; with `record_walk`, the walk's order too, for the rules to replay."""
         index = cls(tree)
         collector = _BindingCollector(index)
-        collector.run(tree)
+        collector.run(tree, record=record_walk)
         index.root_scope = collector.root_scope
+        index.walk_order = collector.walk_order
         return index
 
     def names_loaded_within(self, node: ast.AST) -> set[str]:

@@ -6,7 +6,7 @@ import argparse
 import ast
 import logging
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Optional
 
 from flake8_async_tips import __version__
 from flake8_async_tips import options as plugin_options
@@ -15,7 +15,7 @@ from flake8_async_tips.inference import forget_linted_file, settle_module_cache
 from flake8_async_tips.prefilter import may_report
 from flake8_async_tips.rules import FAMILIES, all_error_classes
 from flake8_async_tips.rules.base import RuleFamily
-from flake8_async_tips.scopes import walk_together
+from flake8_async_tips.scopes import WalkOrder, walk_together
 
 LOG = logging.getLogger("flake8_async_tips")
 
@@ -65,7 +65,8 @@ class AsyncTipsChecker:
                 failures[family] = error
         if families:
             try:
-                failures.update(walk_together(self.context.tree, families))  # type: ignore[arg-type]
+                replay = self._bindings_walk()
+                failures.update(walk_together(self.context.tree, families, replay=replay))  # type: ignore[arg-type]
             finally:
                 forget_linted_file()
         for rules in families:
@@ -73,6 +74,18 @@ class AsyncTipsChecker:
                 yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)
         for failed, error in failures.items():
             yield self._internal_error(failed if isinstance(failed, type) else type(failed), error)
+
+    def _bindings_walk(self) -> Optional[WalkOrder]:
+        """The bindings' walk of the tree, which the rules' walk replays; almost every file asks for the bindings.
+
+        If building them fails, the rules walk on their own: the family whose
+        question meets the failure reports it, and the others go on.
+        """
+        try:
+            return self.context.bindings.walk_order
+        except Exception:  # noqa: BLE001 - see above
+            LOG.debug("flake8-async-tips: bindings failed on %s", self.context.filename, exc_info=True)
+            return None
 
     def _may_report(self) -> bool:
         """Nothing to do when every code is deselected or the file has nothing async in reach."""

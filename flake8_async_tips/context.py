@@ -29,10 +29,10 @@ class FileContext:
 
     @cached_property
     def bindings(self) -> BindingIndex:
-        """Which names each scope binds, built on the first question a rule asks."""
+        """Which names each scope binds, built before the rules' walk (or on the first question a rule asks)."""
         from flake8_async_tips.bindings import BindingIndex
 
-        return BindingIndex.build(self.tree)
+        return BindingIndex.build(self.tree, record_walk=True)
 
     @cached_property
     def inference(self) -> Inference:

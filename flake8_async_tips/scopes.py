@@ -133,9 +133,11 @@ class ScopedVisitor(Visitor[Any]):
         self.context = context
         self.scope: Scope = Scope(ScopeKind.MODULE, ast.Module(body=[], type_ignores=[]), None)
         self.root_scope = self.scope
+        # The order of the last walk, when it was recorded.
+        self.walk_order: Optional[WalkOrder] = None
 
-    def run(self, tree: ast.AST) -> None:
-        failures = walk_together(tree, [self])
+    def run(self, tree: ast.AST, record: bool = False) -> None:
+        failures = walk_together(tree, [self], record=record)
         if failures:
             raise failures[self]
 
@@ -165,21 +167,47 @@ def _defines_hook(visitor_class: type, name: str) -> bool:
     return hook is not None and hook is not getattr(ast.NodeVisitor, name, None)
 
 
-def walk_together(tree: ast.AST, visitors: list[ScopedVisitor]) -> dict[ScopedVisitor, Exception]:
+@dataclass(eq=False)
+class WalkOrder:
+    """The nodes of one walk in the order visited, each with the scope that evaluates it.
+
+    Recorded by the first walk of a file (the bindings'), replayed by the
+    second (the rules'), which then need not work out the children again.
+    """
+
+    root: Scope
+    nodes: list[ast.AST] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+
+
+def walk_together(
+    tree: ast.AST,
+    visitors: list[ScopedVisitor],
+    record: bool = False,
+    replay: Optional[WalkOrder] = None,
+) -> dict[ScopedVisitor, Exception]:
     """One iterative walk of `tree` for all `visitors`; each visitor's hooks see its own `self.scope`.
 
     A visitor whose hook (or `finish`) raises is dropped from the rest of
     the walk; the others go on. Returns the exception of each dropped one.
+    With `record`, each visitor's `walk_order` keeps the order; with
+    `replay`, a recorded order of the same tree is followed instead.
     """
-    walk = _ScopeWalk(not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree))
-    root = Scope(ScopeKind.MODULE, tree, None)
+    if replay is not None:
+        root = replay.root
+        visited: Iterator[tuple[ast.AST, Scope]] = zip(replay.nodes, replay.scopes)
+    else:
+        root = Scope(ScopeKind.MODULE, tree, None)
+        order = WalkOrder(root) if record else None
+        visited = _walk(tree, root, order)
+        if order is not None:
+            for visitor in visitors:
+                visitor.walk_order = order
     for visitor in visitors:
         visitor.scope = visitor.root_scope = root
     failures: dict[ScopedVisitor, Exception] = {}
     dispatch: dict[type, list[tuple[ScopedVisitor, Any]]] = {}
-    stack: list[tuple[ast.AST, Scope]] = [(tree, root)]
-    while stack:
-        node, scope = stack.pop()
+    for node, scope in visited:
         cls = node.__class__
         hooks = dispatch.get(cls)
         if hooks is None:
@@ -195,9 +223,6 @@ def walk_together(tree: ast.AST, visitors: list[ScopedVisitor]) -> dict[ScopedVi
                 hook(node)
             except Exception as error:  # noqa: BLE001 - reported by the caller; the others go on
                 failures[visitor] = error
-        children = walk.children(node, scope)
-        children.reverse()
-        stack.extend(children)
     for visitor in visitors:
         if visitor not in failures:
             visitor.scope = root
@@ -206,6 +231,21 @@ def walk_together(tree: ast.AST, visitors: list[ScopedVisitor]) -> dict[ScopedVi
             except Exception as error:  # noqa: BLE001
                 failures[visitor] = error
     return failures
+
+
+def _walk(tree: ast.AST, root: Scope, order: Optional[WalkOrder]) -> Iterator[tuple[ast.AST, Scope]]:
+    """Every node of `tree`, parents first, with the scope that evaluates it (appended to `order`)."""
+    walk = _ScopeWalk(not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree))
+    stack: list[tuple[ast.AST, Scope]] = [(tree, root)]
+    while stack:
+        node, scope = stack.pop()
+        if order is not None:
+            order.nodes.append(node)
+            order.scopes.append(scope)
+        yield node, scope
+        children = walk.children(node, scope)
+        children.reverse()
+        stack.extend(children)
 
 
 class _ScopeWalk:
