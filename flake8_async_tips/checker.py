@@ -65,7 +65,7 @@ class AsyncTipsChecker:
                 failures[family] = error
         if families:
             try:
-                replay = self._bindings_walk()
+                replay = self._bindings_walk() if any(f.may_ask_inference(self.context) for f in families) else None
                 failures.update(walk_together(self.context.tree, families, replay=replay))  # type: ignore[arg-type]
             finally:
                 forget_linted_file()

@@ -171,6 +171,8 @@ class AsyncInSyncRules(RuleFamily):
         AsyncComprehensionOutsideAsync,
         CoroutineDiscardedInSync,
     )
+    # ASY200-ASY203 are decided by the syntax alone.
+    inferring_codes = frozenset({CoroutineDiscardedInSync.code})
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Optional
 
 from flake8_plugin_utils import Error
 
@@ -28,10 +28,21 @@ class RuleFamily(ScopedVisitor):
         super().__init__(config, context)
         self.context: FileContext = context
 
+    # The codes whose checks ask inference questions (None: all of the family's).
+    inferring_codes: ClassVar[Optional[frozenset[str]]] = None
+
     @classmethod
     def applies_to(cls, context: FileContext) -> bool:
         """False when the file certainly holds nothing this family reports: the walk is skipped."""
         return context.config.selects_any(error.code for error in cls.error_classes)
+
+    @classmethod
+    def may_ask_inference(cls, context: FileContext) -> bool:
+        """Whether a selected check of the family may ask inference (and so need the file's bindings)."""
+        codes = cls.inferring_codes
+        return context.config.selects_any(
+            error.code for error in cls.error_classes if codes is None or error.code in codes
+        )
 
     def check(self) -> None:
         self.run(self.context.tree)
