@@ -262,7 +262,6 @@ class _BodyFacts:
             nested_comprehension = in_comprehension or isinstance(node, _COMPREHENSIONS)
             pending.extend((child, True, nested_comprehension) for child in ast.iter_child_nodes(node))
 
-
     def _read_statements(self, function: Function, direct_defs: set[int]) -> None:
         """The same facts from the statements alone, for a body with no `yield`, `:=` or `for obj.attr in`.
 

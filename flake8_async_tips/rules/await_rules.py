@@ -826,7 +826,10 @@ _RUNNING_LOOP_PROBES = frozenset({"get_running_loop", "_get_running_loop", "get_
 
 
 def _checks_for_running_loop(function: ast.AST) -> bool:
-    """`try: asyncio.get_running_loop() except RuntimeError: return asyncio.run(...)`: a helper that may never start one."""
+    """A helper that may never start a loop.
+
+    `try: asyncio.get_running_loop() except RuntimeError: return asyncio.run(...)`.
+    """
     for node in ast.walk(function):
         name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
         if name in _RUNNING_LOOP_PROBES or name == "RuntimeError" and isinstance(node.ctx, ast.Load):

@@ -327,7 +327,7 @@ class ConstructMismatchRules(RuleFamily):
         return outermost.kind is ScopeKind.MODULE and self.config.allow_top_level_await
 
     def _iteration_protocols(self, expr: ast.expr, scope: Scope) -> Protocols:
-        """The inference's answer, and a generator expression that an `await` or (3.11+) an async comprehension makes async."""
+        """The inference's answer; a generator expression made async by an `await` or (3.11+) an async comprehension."""
         if isinstance(expr, ast.GeneratorExp) and generator_expression_is_async(expr):
             return frozenset({ASYNC})
         return self.inference.iteration_protocols(expr, scope)
