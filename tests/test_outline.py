@@ -121,6 +121,9 @@ def test_outline_answers_like_the_full_tree_on_generated_programs(source: str) -
 
 def test_outline_read_by_statements_still_sees_stores_in_comprehension_targets() -> None:
     # No `yield` and no `:=`: the body is read by its statements, but `for self.x in` still stores.
-    source = b"class C:\n    def m(self):\n        return [1 for self.x in range(2)]\n\n    def n(self):\n        self.y = 1\n"
+    source = (
+        b"class C:\n    def m(self):\n        return [1 for self.x in range(2)]\n\n"
+        b"    def n(self):\n        self.y = 1\n"
+    )
     index = outline_index(ast.parse(source), source)
     assert {"x", "y"} <= index.stored_attributes
