@@ -49,7 +49,7 @@ def insert_await(module: Module, finding: Finding, call: Optional[ast.AST]) -> O
     return Fix(finding, (Edit(start, start, "await "),))
 
 
-COROUTINE_NAMED = re.compile(r"^coroutine '(?P<name>[^']+)'")
+COROUTINE_NAMED = re.compile(r"^(?:coroutine|the awaitable returned by) '(?P<name>[^']+)'")
 
 
 def reported_call(module: Module, finding: Finding) -> Optional[ast.AST]:

@@ -26,6 +26,7 @@ LAYERS = [
     "project_names",
     "classes",
     "functions",
+    "annotations",
     "evaluator",
     "callable_kinds",
     "protocols",

@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import ast
 import builtins
+from typing import Optional
 
 from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bodies import is_stub
 from flake8_async_tips.inference.evaluator import Evaluator
 from flake8_async_tips.inference.syntax import _own_statements, _returns_a_value
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Partial, Value, canonical_class
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    AwaitableCallable,
+    Definition,
+    External,
+    Instance,
+    Partial,
+    Value,
+    canonical_class,
+)
 from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
 from flake8_async_tips.scopes import Scope
 from flake8_async_tips.verdict import Verdict
@@ -44,6 +54,14 @@ class CallableKinds(Evaluator):
         if isinstance(value, Partial):
             kinds = {self.callable_kind(inner, depth + 1) for inner in value.func}
             return kinds.pop() if len(kinds) == 1 else CallableKind.UNKNOWN
+        if isinstance(value, AwaitableCallable):
+            # `Callable[..., Coroutine[...]]` makes coroutines; `Callable[..., Awaitable[T]]` any awaitable.
+            return CallableKind.COROUTINE_FUNCTION if value.coroutine else CallableKind.UNKNOWN
+        if isinstance(value, Instance):
+            # An object called: its class's `__call__` (every overload of it) decides.
+            calls = {self._declared_kind(method, depth + 1) for method in self._call_methods(value, depth + 1)}
+            coroutine = calls == {CallableKind.COROUTINE_FUNCTION}
+            return CallableKind.COROUTINE_FUNCTION if coroutine else CallableKind.UNKNOWN
         if isinstance(value, External):
             if value.name in known_apis.COROUTINE_FUNCTIONS or value.name in self.declared_coroutine_functions:
                 return CallableKind.COROUTINE_FUNCTION
@@ -69,6 +87,13 @@ class CallableKinds(Evaluator):
                 return self._decorated_kind(value, depth + 1)
             return self._plain_kind(node)
         return CallableKind.UNKNOWN
+
+    def _declared_kind(self, value: Value, depth: int) -> str:
+        """A callable's kind; for an `@overload` left alone (a protocol's `__call__`), the kind it declares."""
+        if isinstance(value, Definition) and isinstance(value.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if len(value.node.decorator_list) == 1 and decorators.is_overload(value.node):
+                return value.module._plain_kind(value.node)
+        return self.callable_kind(value, depth + 1)
 
     def _decorated_kind(self, function: Definition, depth: int) -> str:
         """The kind after every decorator, innermost first (the outermost decides what the name is bound to)."""
@@ -179,6 +204,51 @@ class CallableKinds(Evaluator):
             return Verdict.NO
         return Verdict.UNKNOWN
 
+    def awaitable_call(self, call: ast.AST, scope: Scope) -> Optional[str]:
+        """What a call certainly makes that needs an `await`: "coroutine", "awaitable", or None.
+
+        "awaitable" when only an annotation says so: a callable typed
+        `Callable[..., Awaitable[T]]`, or a plain def annotated `-> Awaitable[T]`.
+        """
+        if self.is_coroutine_call(call, scope) is Verdict.YES:
+            return "coroutine"
+        if not isinstance(call, ast.Call):
+            return None
+        found = self.values(call.func, scope)
+        if not found:
+            return None
+        if all(isinstance(value, AwaitableCallable) for value in found):
+            return "awaitable"
+        if len(found) != 1:
+            return None
+        (value,) = found
+        value = self._resolved(value)
+        methods = self._call_methods(value, 0) if isinstance(value, Instance) else [value]
+        results = {self._annotated_result(method) for method in methods}
+        return results.pop() if len(results) == 1 else None
+
+    def _call_methods(self, instance: Instance, depth: int) -> list[Value]:
+        """What calling the instance calls: its class's `__call__`, every overload of it; [] when unknown."""
+        found = self._member_values(instance, "__call__", depth + 1)
+        return list(found or ())
+
+    def _annotated_result(self, value: Value) -> Optional[str]:
+        """A plain def (its decorators keeping what it returns) annotated `-> Awaitable[T]` / `-> Coroutine[...]`."""
+        value = self._resolved(value)
+        if not isinstance(value, Definition) or not isinstance(value.node, ast.FunctionDef):
+            return None
+        if value.module is not self:
+            return value.module._annotated_result(value)
+        if value.node.returns is None or not self._is_plain_result(value, CallableKind.SYNC_FUNCTION, 0):
+            return None
+        if self.bindings.of(value.node).opaque or any(
+            isinstance(statement, ast.Raise) for statement in _own_statements(value.node)
+        ):
+            # Its body runs at the call and may refuse the arguments (`pytest.raises` tests it so):
+            # the call is not certain to make the awaitable. (Read in outline, its raises are not seen.)
+            return None
+        return self.result_form(value.node.returns, value.scope)
+
     def is_coroutine_function(self, expr: ast.AST, scope: Scope) -> Verdict:
         kind = self.expression_callable_kind(expr, scope)
         if kind == CallableKind.COROUTINE_FUNCTION:
@@ -192,8 +262,9 @@ class CallableKinds(Evaluator):
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return Verdict.NO if isinstance(expr, (ast.Call, ast.Await, ast.Constant)) else Verdict.UNKNOWN
         found = self.values(expr, scope)
-        if not found or any(isinstance(value, Partial) for value in found):
+        if not found or any(isinstance(value, (Partial, AwaitableCallable)) for value in found):
             # A partial object is callable but is no function: asyncio names it differently.
+            # What an annotated callable is, a function or an object with `__call__`, is not known.
             return Verdict.UNKNOWN
         kinds = {self.callable_kind(value) for value in found}
         return Verdict.YES if len(kinds) == 1 and kinds <= FUNCTION_KINDS else Verdict.UNKNOWN

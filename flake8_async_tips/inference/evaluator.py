@@ -15,12 +15,12 @@ from typing import Optional
 from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding
-from flake8_async_tips.inference.functions import FunctionModel
+from flake8_async_tips.inference.annotations import AnnotationModel
 from flake8_async_tips.inference.module_cache import _VALUES
-from flake8_async_tips.inference.syntax import _union_members
 from flake8_async_tips.inference.values import (
     union_of,
     MAX_DEPTH,
+    AwaitableCallable,
     Definition,
     External,
     Instance,
@@ -37,7 +37,7 @@ from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope
 
 
-class Evaluator(FunctionModel):
+class Evaluator(AnnotationModel):
     """What an expression of one module, evaluated in a scope, may refer to."""
 
     # --- what an expression refers to ---------------------------------------
@@ -102,6 +102,9 @@ class Evaluator(FunctionModel):
                 imported = self.layout.absolute_import(binding.imported)
             return None if imported is None else frozenset({External(imported)})
         if binding.value is not None:
+            alias = self._type_alias(binding.value, binding.scope)
+            if alias is not None:
+                return frozenset({alias})
             found = self.values(binding.value, binding.scope, depth + 1)
             if found is None and binding.annotation is not None:
                 # `nursery: trio.Nursery = ...`: as for a parameter, the annotation says what it holds.
@@ -116,45 +119,6 @@ class Evaluator(FunctionModel):
                 found = self._annotated_instances(node.annotation, binding.scope, depth + 1)
             return found
         return None
-
-    def _annotated_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
-        """`db: Database`, `Optional[Database]`, `"Database" | None`: instances of the named classes."""
-        if depth > MAX_DEPTH:
-            return None
-        if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
-            try:
-                parsed = ast.parse(annotation.value.strip(), mode="eval").body
-            except SyntaxError:
-                return None
-            return self._annotated_instances(parsed, scope, depth + 1)
-        members = _union_members(annotation)
-        if members is None and isinstance(annotation, ast.Subscript):
-            wrapper = self.qualified_name(annotation.value, scope)
-            if wrapper in ("typing.Optional", "typing.Union"):
-                inner = annotation.slice
-                members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
-        if members is not None:
-            collected: set[Value] = set()
-            for member in members:
-                if isinstance(member, ast.Constant) and member.value is None:
-                    continue
-                found = self._annotated_instances(member, scope, depth + 1)
-                if found is None:
-                    return None
-                collected |= found
-            return frozenset(collected) or None
-        classes = self.values(annotation, scope, depth + 1)
-        if classes is None:
-            return None
-        instances: set[Value] = set()
-        for cls in classes:
-            if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
-                instances.add(Instance(cls, exact=False))
-            elif isinstance(cls, External):
-                instances.add(Instance(External(canonical_class(cls.name)), exact=False))
-            else:
-                return None
-        return frozenset(instances)
 
     def _collects_arguments(self, arg: ast.arg) -> bool:
         """`*args: T` / `**kwargs: T`: the annotation types each element, not the tuple or dict."""
@@ -242,7 +206,7 @@ class Evaluator(FunctionModel):
         return None
 
     def _awaited_values(self, awaited: ast.expr, scope: Scope, depth: int) -> Values:
-        """`await f()` gives what the coroutine function f returns."""
+        """`await f()` gives what the coroutine function f returns (or what f's `-> Awaitable[T]` says)."""
         if not isinstance(awaited, ast.Call):
             return None
         callees = self.values(awaited.func, scope, depth + 1)
@@ -250,8 +214,23 @@ class Evaluator(FunctionModel):
             return None
         (callee,) = callees
         callee = self._resolved(callee, depth + 1)
+        if isinstance(callee, Instance):
+            # `await aiohttp_client(app)`: the instance's `__call__` is called.
+            methods = self._member_values(callee, "__call__", depth + 1)
+            return union_of(methods, lambda method: self._awaited_result(method, depth + 1)) if methods else None
+        return self._awaited_result(callee, depth + 1)
+
+    def _awaited_result(self, callee: Value, depth: int) -> Values:
+        callee = self._resolved(callee, depth + 1)
+        if isinstance(callee, AwaitableCallable):
+            if callee.result is None:
+                return None
+            annotation, scope, module = callee.result
+            return module._annotated_instances(annotation, scope, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.AsyncFunctionDef):
             return callee.module._result_values(callee, CallableKind.COROUTINE_FUNCTION, depth + 1)
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
+            return callee.module._awaited_return(callee, depth + 1)
         return None
 
     def _entered_values(self, binding: Binding, depth: int) -> Values:

@@ -26,6 +26,9 @@ _RESULT_KEEPING_DECORATORS = frozenset(
         "abc.abstractmethod",
         "typing.override",
         "typing_extensions.override",
+        # Left alone (no implementation follows: a protocol's stub), an overload declares what the call returns.
+        "typing.overload",
+        "typing_extensions.overload",
     }
 )
 _SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})

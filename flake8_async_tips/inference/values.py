@@ -59,7 +59,32 @@ class Partial:
     func: frozenset[Value]
 
 
-Value = Union[Definition, External, Instance, Partial]
+@dataclass(frozen=True)
+class AwaitableCallable:
+    """A callable annotated to return an awaitable: `send: Callable[[Message], Awaitable[None]]`.
+
+    `coroutine` when the annotation says `Coroutine[...]`: then its call is a coroutine.
+    `result`, when known: the annotation of what awaiting the call gives (the T of
+    `Awaitable[T]`), with the scope and the evaluator it is read in.
+    """
+
+    coroutine: bool
+    result: Optional[tuple[ast.expr, Scope, Any]] = None
+
+
+@dataclass(frozen=True)
+class TypeAlias:
+    """A module's name for a type expression: `Send = Callable[[Message], Awaitable[None]]`.
+
+    An annotation naming it means what the expression means, read by the module that defines it.
+    """
+
+    expr: ast.expr
+    scope: Scope
+    module: Any
+
+
+Value = Union[Definition, External, Instance, Partial, AwaitableCallable, TypeAlias]
 T = TypeVar("T")
 Values = Optional[frozenset[Value]]  # None: unknown
 

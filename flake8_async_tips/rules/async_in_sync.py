@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import ast
 
-from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, make_async_fix, where
+from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, made_phrase, make_async_fix, where
 from flake8_async_tips.scopes import ASYNC_COMPREHENSIONS_PROPAGATE, COMPREHENSION_LIKE, Scope, ScopeKind
-from flake8_async_tips.verdict import Verdict
 
 
 class AwaitOutsideAsync(AsyncTipsError):
@@ -152,7 +151,7 @@ class CoroutineDiscardedInSync(AsyncTipsError):
     """
 
     code = "ASY204"
-    message = "coroutine '{callee}' is never awaited {where}: {fix}"
+    message = "{what} '{callee}' is never awaited {where}: {fix}"
 
 
 def _discarded_coroutine_fix(scope: Scope, callee: str) -> str:
@@ -212,9 +211,11 @@ class AsyncInSyncRules(RuleFamily):
             return
         if self.scope.kind not in (ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.FUNCTION):
             return
-        if self.context.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
+        made = self.context.inference.awaitable_call(call, self.scope)
+        if made is not None:
             fix = _discarded_coroutine_fix(self.scope, call.func.id)
-            self.report(CoroutineDiscardedInSync, node, callee=call.func.id, where=where(self.scope), fix=fix)
+            callee, what = call.func.id, made_phrase(made)
+            self.report(CoroutineDiscardedInSync, node, callee=callee, where=where(self.scope), fix=fix, what=what)
 
     def finish(self) -> None:
         """ASY203: whether a comprehension is async depends on what is nested in it."""

@@ -9,7 +9,7 @@ from typing import Optional
 from flake8_async_tips import known_apis
 from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference import CallableKind, Inference
-from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, quoted, where
+from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, made_phrase, quoted, where
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
@@ -23,6 +23,11 @@ class CoroutineNeverAwaited(AsyncTipsError):
         through `self`, an instance or a class, or a well-known async API such
         as `asyncio.sleep`) without awaiting it; also such a call entered
         with `async with` instead of awaited (`async with trio.open_file(p)`).
+        A call that annotations say makes an awaitable is reported too, its
+        message saying "awaitable": a parameter or attribute typed
+        `Callable[..., Awaitable[T]]` (or a module's alias of it, as ASGI's
+        `send: Send`), a protocol whose `__call__` is an `async def`, a plain
+        `def` annotated `-> Awaitable[T]`.
 
     Why is this bad?
         The call only creates a coroutine object; its body never runs.
@@ -40,7 +45,7 @@ class CoroutineNeverAwaited(AsyncTipsError):
     """
 
     code = "ASY100"
-    message = "coroutine '{callee}' is never awaited: add 'await'"
+    message = "{what} '{callee}' is never awaited: add 'await'"
 
 
 class CoroutineStoredNeverUsed(AsyncTipsError):
@@ -65,7 +70,7 @@ class CoroutineStoredNeverUsed(AsyncTipsError):
     """
 
     code = "ASY101"
-    message = "coroutine '{callee}' is stored in '{name}' and never awaited: add 'await'"
+    message = "{what} '{callee}' is stored in '{name}' and never awaited: add 'await'"
 
 
 class LoopStartedInRunningLoop(AsyncTipsError):
@@ -288,7 +293,7 @@ class CoroutineTruthTested(AsyncTipsError):
     """
 
     code = "ASY108"
-    message = "coroutine '{callee}' is tested for truth, which is always true: add 'await'"
+    message = "{what} '{callee}' is tested for truth, which is always true: add 'await'"
 
 
 class WrongArgumentToAsyncApi(AsyncTipsError):
@@ -379,9 +384,9 @@ class AwaitRules(RuleFamily):
         if not isinstance(call, ast.Call):
             self._check_dropped_display(node)
             return
-        in_coroutine = self.scope.kind is ScopeKind.ASYNC_FUNCTION
-        if in_coroutine and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
-            self.report(CoroutineNeverAwaited, node, callee=quoted(call.func))
+        made = self.inference.awaitable_call(call, self.scope) if self.scope.kind is ScopeKind.ASYNC_FUNCTION else None
+        if made is not None:
+            self.report(CoroutineNeverAwaited, node, callee=quoted(call.func), what=made_phrase(made))
             return
         if self._callee(call) in known_apis.TASK_FACTORIES:
             self.report(TaskDropped, node, callee=quoted(call.func), how="is dropped")
@@ -408,7 +413,7 @@ class AwaitRules(RuleFamily):
         for item in node.items:
             call = item.context_expr
             if isinstance(call, ast.Call) and self.inference.is_coroutine_call(call, self.scope) is Verdict.YES:
-                self.report(CoroutineNeverAwaited, call, callee=quoted(call.func))
+                self.report(CoroutineNeverAwaited, call, callee=quoted(call.func), what=made_phrase("coroutine"))
 
     # --- ASY101 --------------------------------------------------------------
 
@@ -428,8 +433,9 @@ class AwaitRules(RuleFamily):
     def _check_stored(self, node: ast.stmt, name: str, value: ast.expr) -> None:
         if not isinstance(value, ast.Call) or name in self._names_read(self.scope):
             return  # the cheap question first: most stored values are read
-        if self.inference.is_coroutine_call(value, self.scope) is Verdict.YES:
-            self.report(CoroutineStoredNeverUsed, node, callee=quoted(value.func), name=name)
+        made = self.inference.awaitable_call(value, self.scope)
+        if made is not None:
+            self.report(CoroutineStoredNeverUsed, node, callee=quoted(value.func), name=name, what=made_phrase(made))
         elif name != "_" and self._callee(value) in known_apis.TASK_FACTORIES:
             how = f"is stored in '{name}', which is never read"
             self.report(TaskDropped, node, callee=quoted(value.func), how=how)
@@ -706,8 +712,9 @@ class AwaitRules(RuleFamily):
             expr = expr.values[-1]
         if not isinstance(expr, ast.Call):
             return
-        if self.inference.is_coroutine_call(expr, self.scope) is Verdict.YES:
-            self.report(CoroutineTruthTested, expr, callee=quoted(expr.func))
+        made = self.inference.awaitable_call(expr, self.scope)
+        if made is not None:
+            self.report(CoroutineTruthTested, expr, callee=quoted(expr.func), what=made_phrase(made))
         elif task_dropped and self._callee(expr) in known_apis.TASK_FACTORIES:
             # A task is always true: testing it keeps nothing.
             self.report(TaskDropped, expr, callee=quoted(expr.func), how="is only tested for truth, then dropped")

@@ -64,6 +64,11 @@ def quoted(node: ast.AST) -> str:
     return text if len(text) <= MAX_QUOTED else text[: MAX_QUOTED - 3] + "..."
 
 
+def made_phrase(made: str) -> str:
+    """How a message names what a call made: `inference.awaitable_call`'s "coroutine" or "awaitable"."""
+    return "coroutine" if made == "coroutine" else "the awaitable returned by"
+
+
 def where(scope: Scope) -> str:
     """Where a construct stands, as a message says it."""
     if scope.kind is ScopeKind.FUNCTION:

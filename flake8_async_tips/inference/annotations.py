@@ -1,0 +1,199 @@
+"""What a type annotation says a name holds, or what calling it makes.
+
+Where inference gives up on a parameter, attribute or local, its annotation
+answers: `db: Database` (also `Optional[...]`, `X | None`, a string, a
+generic `Stream[str]`, `Annotated[X, ...]`) holds an instance of Database
+or of a subclass. A callable typed `Callable[..., Awaitable[T]]` or
+`Callable[..., Coroutine[...]]`, a module's alias of one (ASGI's `Send =
+Callable[[Message], Awaitable[None]]`, imported from another module too), a
+protocol whose `__call__` is an `async def` (every overload of it), and a
+plain `def` annotated `-> Awaitable[T]` make an awaitable when called:
+dropping it is ASY100, ASY101, ASY108 or ASY204, whose messages say
+"awaitable" where only `Awaitable` is promised and "coroutine" where
+`Coroutine` or an `async def` is. Awaiting such a call gives an instance of
+T. Annotations are trusted as type checkers trust them; a union with
+anything not awaitable (`Awaitable[None] | None` as a result) says nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Optional
+
+from flake8_async_tips.inference.functions import FunctionModel
+from flake8_async_tips.inference.syntax import _union_members
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    AwaitableCallable,
+    Definition,
+    External,
+    Instance,
+    TypeAlias,
+    Value,
+    Values,
+    canonical_class,
+)
+from flake8_async_tips.kinds import CallableKind
+from flake8_async_tips.scopes import Scope, ScopeKind
+
+_CALLABLE_FORMS = frozenset({"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"})
+# What a callable's result annotation may say: "coroutine" is certain, "awaitable" is any awaitable object.
+RESULT_FORMS = {
+    "typing.Coroutine": "coroutine",
+    "collections.abc.Coroutine": "coroutine",
+    "typing_extensions.Coroutine": "coroutine",
+    "typing.Awaitable": "awaitable",
+    "collections.abc.Awaitable": "awaitable",
+    "typing_extensions.Awaitable": "awaitable",
+}
+# `Annotated[T, ...]`, `ClassVar[T]`, `Final[T]`: what T says.
+_FIRST_ARGUMENT_FORMS = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "typing_extensions")
+    for name in ("Annotated", "ClassVar", "Final", "Required", "NotRequired", "ReadOnly")
+)
+# Subscripted, these name no instance of the class they subscript.
+_NOT_INSTANCE_FORMS = frozenset(
+    {"builtins.type", "typing.Type", "typing_extensions.Type", "typing.Literal", "typing_extensions.Literal"}
+)
+_UNION_FORMS = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional", "typing_extensions.Union"})
+# The typing forms a module-level alias may be built from (`Send = Callable[...]`).
+_ALIASED_FORMS = _CALLABLE_FORMS | set(RESULT_FORMS) | _UNION_FORMS
+
+
+class AnnotationModel(FunctionModel):
+    """A mixin of `Inference`, below the evaluator: what annotations say.
+
+    Given the evaluator as `self`, it asks it `values` and `qualified_name`, importing none of it.
+    """
+
+    def _annotated_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
+        """`db: Database`, `Optional[Database]`, `"Database" | None`: instances of the named classes.
+
+        `Callable[..., Awaitable[T]]` (and `Coroutine[...]`) gives an AwaitableCallable.
+        """
+        if depth > MAX_DEPTH:
+            return None
+        parsed = _parsed_string(annotation)
+        if parsed is not annotation:
+            return None if parsed is None else self._annotated_instances(parsed, scope, depth + 1)
+        members = _union_members(annotation)
+        if members is None and isinstance(annotation, ast.Subscript):
+            wrapper = self.qualified_name(annotation.value, scope)
+            if wrapper in _UNION_FORMS:
+                inner = annotation.slice
+                members = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+            elif wrapper in _CALLABLE_FORMS:
+                return self._callable_annotation(annotation.slice, scope, depth + 1)
+            elif wrapper in _FIRST_ARGUMENT_FORMS:
+                inner = annotation.slice
+                first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+                return self._annotated_instances(first, scope, depth + 1)
+            elif wrapper in _NOT_INSTANCE_FORMS or wrapper in RESULT_FORMS:
+                return None
+            else:
+                # A generic class (`MemoryObjectReceiveStream[str]`, `TestClient[Request, App]`): an instance of it.
+                annotation = annotation.value
+        if members is not None:
+            collected: set[Value] = set()
+            for member in members:
+                if isinstance(member, ast.Constant) and member.value is None:
+                    continue
+                found = self._annotated_instances(member, scope, depth + 1)
+                if found is None:
+                    return None
+                collected |= found
+            return frozenset(collected) or None
+        classes = self.values(annotation, scope, depth + 1)
+        if classes is None:
+            return None
+        instances: set[Value] = set()
+        for cls in classes:
+            if isinstance(cls, External):
+                # `from .types import Send`: an alias defined in another module of the project.
+                resolved = self._resolved(cls, depth + 1)
+                cls = resolved if isinstance(resolved, TypeAlias) else cls
+            if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
+                instances.add(Instance(cls, exact=False))
+            elif isinstance(cls, External):
+                instances.add(Instance(External(canonical_class(cls.name)), exact=False))
+            elif isinstance(cls, TypeAlias):
+                aliased = cls.module._annotated_instances(cls.expr, cls.scope, depth + 1)
+                if aliased is None:
+                    return None
+                instances |= aliased
+            else:
+                return None
+        return frozenset(instances)
+
+    def _callable_annotation(self, parameters_and_result: ast.expr, scope: Scope, depth: int) -> Values:
+        """`Callable[[A, B], R]`: a callable that makes an awaitable when R says so; else unknown."""
+        if not (isinstance(parameters_and_result, ast.Tuple) and len(parameters_and_result.elts) == 2):
+            return None
+        returns = parameters_and_result.elts[1]
+        made = self.result_form(returns, scope, depth + 1)
+        if made is None:
+            return None
+        return frozenset({AwaitableCallable(made == "coroutine", self._awaited_annotation(returns, scope, depth + 1))})
+
+    def _awaited_annotation(
+        self, annotation: ast.expr, scope: Scope, depth: int
+    ) -> Optional[tuple[ast.expr, Scope, Any]]:
+        """The T of `Awaitable[T]` (the last argument of `Coroutine[Y, S, T]`), where it is read; None for an alias."""
+        parsed = _parsed_string(annotation)
+        if not isinstance(parsed, ast.Subscript):
+            return None
+        arguments = parsed.slice.elts if isinstance(parsed.slice, ast.Tuple) else [parsed.slice]
+        return (arguments[-1], scope, self) if arguments else None
+
+    def result_form(self, annotation: ast.expr, scope: Scope, depth: int = 0) -> Optional[str]:
+        """"coroutine" for `Coroutine[...]`, "awaitable" for `Awaitable[T]` (or an alias of either), else None."""
+        if depth > MAX_DEPTH:
+            return None
+        parsed = _parsed_string(annotation)
+        if parsed is None:
+            return None
+        base = parsed.value if isinstance(parsed, ast.Subscript) else parsed
+        if not isinstance(base, (ast.Name, ast.Attribute)):
+            return None
+        named = self.values(base, scope, depth + 1)
+        if named is None or len(named) != 1:
+            return None
+        (value,) = named
+        if isinstance(value, External) and value.name not in RESULT_FORMS:
+            value = self._resolved(value, depth + 1)
+        if isinstance(value, External):
+            return RESULT_FORMS.get(value.name)
+        if isinstance(value, TypeAlias) and base is parsed:
+            return value.module.result_form(value.expr, value.scope, depth + 1)
+        return None
+
+    def _awaited_return(self, function: Definition, depth: int) -> Values:
+        """Awaiting the call of a plain def annotated `-> Awaitable[T]`: instances of T."""
+        node = function.node
+        if not isinstance(node, ast.FunctionDef) or node.returns is None:
+            return None
+        if not self._is_plain_result(function, CallableKind.SYNC_FUNCTION, depth + 1):
+            return None
+        if self.result_form(node.returns, function.scope, depth + 1) is None:
+            return None
+        awaited = self._awaited_annotation(node.returns, function.scope, depth + 1)
+        return None if awaited is None else self._annotated_instances(awaited[0], function.scope, depth + 1)
+
+    def _type_alias(self, value: ast.expr, scope: Scope) -> Optional[TypeAlias]:
+        """`Send = Callable[[Message], Awaitable[None]]` at module level: an alias of a typing form."""
+        if scope.kind is not ScopeKind.MODULE or not isinstance(value, ast.Subscript):
+            return None
+        if self.qualified_name(value.value, scope) not in _ALIASED_FORMS:
+            return None
+        return TypeAlias(value, scope, self)
+
+
+def _parsed_string(annotation: ast.expr) -> Optional[ast.expr]:
+    """A string annotation's expression (None if it does not parse); any other annotation itself."""
+    if not (isinstance(annotation, ast.Constant) and isinstance(annotation.value, str)):
+        return annotation
+    try:
+        return ast.parse(annotation.value.strip(), mode="eval").body
+    except SyntaxError:
+        return None
