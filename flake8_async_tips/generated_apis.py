@@ -1964,6 +1964,7 @@ LIBRARIES = json.loads(
    "aiohttp.web.TCPSite.stop",
    "aiohttp.web.UnixSite.start",
    "aiohttp.web.UnixSite.stop",
+   "aiohttp.web.UrlDispatcher.resolve",
    "aiohttp.web_app.Domain.match",
    "aiohttp.web_app.MaskDomain.match",
    "aiohttp.web_app.SystemRoute.handle_expect_header",
@@ -2067,6 +2068,7 @@ LIBRARIES = json.loads(
    "aiohttp.web.SockSite",
    "aiohttp.web.TCPSite",
    "aiohttp.web.UnixSite",
+   "aiohttp.web.UrlDispatcher",
    "aiohttp.web.View",
    "aiohttp.web_app.Domain",
    "aiohttp.web_app.MaskDomain",
@@ -2166,6 +2168,7 @@ LIBRARIES = json.loads(
    "aiohttp.web_app.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
    "aiohttp.web_app.Server": "aiohttp.web.Server",
    "aiohttp.web_app.StreamReader": "aiohttp.StreamReader",
+   "aiohttp.web_app.UrlDispatcher": "aiohttp.web.UrlDispatcher",
    "aiohttp.web_fileresponse.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
    "aiohttp.web_middlewares.SystemRoute": "aiohttp.web_app.SystemRoute",
    "aiohttp.web_protocol.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
@@ -2199,6 +2202,7 @@ LIBRARIES = json.loads(
    "aiohttp.web_urldispatcher.MaskDomain": "aiohttp.web_app.MaskDomain",
    "aiohttp.web_urldispatcher.ResourceRoute": "aiohttp.web.ResourceRoute",
    "aiohttp.web_urldispatcher.SystemRoute": "aiohttp.web_app.SystemRoute",
+   "aiohttp.web_urldispatcher.UrlDispatcher": "aiohttp.web.UrlDispatcher",
    "aiohttp.web_urldispatcher.View": "aiohttp.web.View",
    "aiohttp.web_ws.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
    "aiohttp.web_ws.WebSocketWriter": "aiohttp.http.WebSocketWriter"
@@ -2273,6 +2277,9 @@ LIBRARIES = json.loads(
    "aiohttp.BodyPartReader.decode_iter()": [
     "async"
    ],
+   "aiohttp.ChainMapProxy": [
+    "sync"
+   ],
    "aiohttp.ClientWebSocketResponse": [
     "async"
    ],
@@ -2305,6 +2312,9 @@ LIBRARIES = json.loads(
    ],
    "aiohttp.streams.EmptyStreamReader": [
     "async"
+   ],
+   "aiohttp.web.UrlDispatcher": [
+    "sync"
    ]
   },
   "awaitables": [
@@ -2634,6 +2644,9 @@ LIBRARIES = json.loads(
    ],
    "httpx.NetRCAuth.async_auth_flow()": [
     "async"
+   ],
+   "httpx.QueryParams": [
+    "sync"
    ],
    "httpx.SyncByteStream": [
     "sync"
@@ -4260,6 +4273,7 @@ LIBRARIES = json.loads(
    "starlette.middleware.wsgi.WSGIResponder.sender",
    "starlette.requests.AwaitableOrContextManagerWrapper.__aenter__",
    "starlette.requests.AwaitableOrContextManagerWrapper.__aexit__",
+   "starlette.requests.FormData.close",
    "starlette.requests.FormParser.parse",
    "starlette.requests.MultiPartParser.parse",
    "starlette.requests.empty_receive",
@@ -4269,10 +4283,27 @@ LIBRARIES = json.loads(
    "starlette.routing.BaseRoute.handle",
    "starlette.routing.Host.handle",
    "starlette.routing.Mount.handle",
+   "starlette.routing.Request.body",
+   "starlette.routing.Request.close",
+   "starlette.routing.Request.is_disconnected",
+   "starlette.routing.Request.json",
+   "starlette.routing.Request.send_early_hints",
+   "starlette.routing.Request.send_push_promise",
    "starlette.routing.Route.handle",
    "starlette.routing.Router.app",
    "starlette.routing.Router.lifespan",
    "starlette.routing.Router.not_found",
+   "starlette.routing.WebSocket.accept",
+   "starlette.routing.WebSocket.close",
+   "starlette.routing.WebSocket.receive",
+   "starlette.routing.WebSocket.receive_bytes",
+   "starlette.routing.WebSocket.receive_json",
+   "starlette.routing.WebSocket.receive_text",
+   "starlette.routing.WebSocket.send",
+   "starlette.routing.WebSocket.send_bytes",
+   "starlette.routing.WebSocket.send_denial_response",
+   "starlette.routing.WebSocket.send_json",
+   "starlette.routing.WebSocket.send_text",
    "starlette.routing.WebSocketRoute.handle",
    "starlette.routing.run_in_threadpool",
    "starlette.staticfiles.StaticFiles.check_config",
@@ -4282,8 +4313,15 @@ LIBRARIES = json.loads(
    "starlette.concurrency.iterate_in_threadpool": "starlette.concurrency.iterate_in_threadpool()",
    "starlette.middleware.base.create_collapsing_task_group": "starlette.middleware.base.create_collapsing_task_group()",
    "starlette.middleware.wsgi.create_collapsing_task_group": "starlette.middleware.wsgi.create_collapsing_task_group()",
+   "starlette.responses.MutableHeaders.mutablecopy": "starlette.responses.MutableHeaders",
    "starlette.responses.create_collapsing_task_group": "starlette.responses.create_collapsing_task_group()",
-   "starlette.responses.iterate_in_threadpool": "starlette.responses.iterate_in_threadpool()"
+   "starlette.responses.iterate_in_threadpool": "starlette.responses.iterate_in_threadpool()",
+   "starlette.routing.Headers.mutablecopy": "starlette.responses.MutableHeaders",
+   "starlette.routing.Request.form": "starlette.requests.AwaitableOrContextManagerWrapper",
+   "starlette.routing.Request.stream": "starlette.routing.Request.stream()",
+   "starlette.routing.WebSocket.iter_bytes": "starlette.routing.WebSocket.iter_bytes()",
+   "starlette.routing.WebSocket.iter_json": "starlette.routing.WebSocket.iter_json()",
+   "starlette.routing.WebSocket.iter_text": "starlette.routing.WebSocket.iter_text()"
   },
   "classes": [
    "starlette.applications.ExceptionMiddleware",
@@ -4301,14 +4339,19 @@ LIBRARIES = json.loads(
    "starlette.middleware.wsgi.WSGIResponder",
    "starlette.requests.AwaitableOrContextManager",
    "starlette.requests.AwaitableOrContextManagerWrapper",
+   "starlette.requests.FormData",
    "starlette.requests.FormParser",
    "starlette.requests.MultiPartParser",
+   "starlette.responses.MutableHeaders",
    "starlette.responses.StreamingResponse",
    "starlette.routing.BaseRoute",
+   "starlette.routing.Headers",
    "starlette.routing.Host",
    "starlette.routing.Mount",
+   "starlette.routing.Request",
    "starlette.routing.Route",
    "starlette.routing.Router",
+   "starlette.routing.WebSocket",
    "starlette.routing.WebSocketRoute",
    "starlette.schemas.BaseSchemaGenerator",
    "starlette.schemas.SchemaGenerator",
@@ -4319,18 +4362,46 @@ LIBRARIES = json.loads(
    "starlette._utils.AwaitableOrContextManager": "starlette.requests.AwaitableOrContextManager",
    "starlette._utils.AwaitableOrContextManagerWrapper": "starlette.requests.AwaitableOrContextManagerWrapper",
    "starlette.applications.BaseRoute": "starlette.routing.BaseRoute",
+   "starlette.applications.Request": "starlette.routing.Request",
    "starlette.applications.Router": "starlette.routing.Router",
+   "starlette.authentication.Request": "starlette.routing.Request",
+   "starlette.authentication.WebSocket": "starlette.routing.WebSocket",
+   "starlette.datastructures.FormData": "starlette.requests.FormData",
+   "starlette.datastructures.Headers": "starlette.routing.Headers",
+   "starlette.datastructures.MutableHeaders": "starlette.responses.MutableHeaders",
    "starlette.datastructures.UploadFile": "starlette.formparsers.UploadFile",
+   "starlette.endpoints.Request": "starlette.routing.Request",
+   "starlette.endpoints.WebSocket": "starlette.routing.WebSocket",
+   "starlette.formparsers.FormData": "starlette.requests.FormData",
    "starlette.formparsers.FormParser": "starlette.requests.FormParser",
+   "starlette.formparsers.Headers": "starlette.routing.Headers",
    "starlette.formparsers.MultiPartParser": "starlette.requests.MultiPartParser",
    "starlette.middleware.authentication.AuthenticationBackend": "starlette.authentication.AuthenticationBackend",
+   "starlette.middleware.base.Request": "starlette.routing.Request",
+   "starlette.middleware.body_limit.Headers": "starlette.routing.Headers",
+   "starlette.middleware.cors.Headers": "starlette.routing.Headers",
+   "starlette.middleware.cors.MutableHeaders": "starlette.responses.MutableHeaders",
+   "starlette.middleware.errors.Request": "starlette.routing.Request",
    "starlette.middleware.errors.ServerErrorMiddleware": "starlette.applications.ServerErrorMiddleware",
    "starlette.middleware.exceptions.ExceptionMiddleware": "starlette.applications.ExceptionMiddleware",
+   "starlette.middleware.exceptions.Request": "starlette.routing.Request",
+   "starlette.middleware.exceptions.WebSocket": "starlette.routing.WebSocket",
+   "starlette.middleware.gzip.Headers": "starlette.routing.Headers",
+   "starlette.middleware.gzip.MutableHeaders": "starlette.responses.MutableHeaders",
    "starlette.middleware.opentelemetry.Mount": "starlette.routing.Mount",
+   "starlette.middleware.sessions.MutableHeaders": "starlette.responses.MutableHeaders",
+   "starlette.middleware.trustedhost.Headers": "starlette.routing.Headers",
+   "starlette.requests.Headers": "starlette.routing.Headers",
+   "starlette.requests.Request": "starlette.routing.Request",
+   "starlette.responses.Headers": "starlette.routing.Headers",
    "starlette.schemas.BaseRoute": "starlette.routing.BaseRoute",
    "starlette.schemas.Host": "starlette.routing.Host",
    "starlette.schemas.Mount": "starlette.routing.Mount",
-   "starlette.schemas.Route": "starlette.routing.Route"
+   "starlette.schemas.Request": "starlette.routing.Request",
+   "starlette.schemas.Route": "starlette.routing.Route",
+   "starlette.staticfiles.Headers": "starlette.routing.Headers",
+   "starlette.templating.Request": "starlette.routing.Request",
+   "starlette.websockets.WebSocket": "starlette.routing.WebSocket"
   },
   "context_managers": {
    "starlette.middleware.base.create_collapsing_task_group()": [
@@ -4356,14 +4427,53 @@ LIBRARIES = json.loads(
    "starlette.concurrency.iterate_in_threadpool()": [
     "async"
    ],
+   "starlette.datastructures.ImmutableMultiDict": [
+    "sync"
+   ],
+   "starlette.datastructures.MultiDict": [
+    "sync"
+   ],
+   "starlette.requests.FormData": [
+    "sync"
+   ],
+   "starlette.requests.HTTPConnection": [
+    "sync"
+   ],
+   "starlette.requests.QueryParams": [
+    "sync"
+   ],
    "starlette.requests.State": [
+    "sync"
+   ],
+   "starlette.responses.MutableHeaders": [
     "sync"
    ],
    "starlette.responses.iterate_in_threadpool()": [
     "async"
    ],
+   "starlette.routing.Headers": [
+    "sync"
+   ],
    "starlette.routing.Middleware": [
     "sync"
+   ],
+   "starlette.routing.Request": [
+    "sync"
+   ],
+   "starlette.routing.Request.stream()": [
+    "async"
+   ],
+   "starlette.routing.WebSocket": [
+    "sync"
+   ],
+   "starlette.routing.WebSocket.iter_bytes()": [
+    "async"
+   ],
+   "starlette.routing.WebSocket.iter_json()": [
+    "async"
+   ],
+   "starlette.routing.WebSocket.iter_text()": [
+    "async"
    ]
   },
   "awaitables": [

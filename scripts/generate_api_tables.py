@@ -120,6 +120,13 @@ EXTERNAL_BASES = {
     "contextlib.AbstractAsyncContextManager": frozenset({"__aenter__", "__aexit__"}),
     "contextlib.AbstractContextManager": frozenset({"__enter__", "__exit__"}),
     "typing.ContextManager": frozenset({"__enter__", "__exit__"}),
+    # starlette's `HTTPConnection(Mapping[str, Any], Generic[StateT])`: plain sync members only.
+    **{
+        f"{module}.Mapping": frozenset(
+            {"__contains__", "__getitem__", "__iter__", "__len__", "get", "items", "keys", "values"}
+        )
+        for module in ("typing", "collections.abc")
+    },
 }
 # What a module may set on its classes without changing what they do.
 NAMING_ATTRIBUTES = frozenset({"__module__", "__qualname__", "__name__", "__doc__"})
