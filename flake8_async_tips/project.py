@@ -24,6 +24,9 @@ class ProjectLayout:
     roots: tuple[str, ...]
     module_name: Optional[str]
     is_package: bool
+    # The folder and file name of the module (pytest's conftest.py files are looked up from there).
+    directory: Optional[str] = None
+    file_name: Optional[str] = None
 
     @property
     def package(self) -> Optional[str]:
@@ -89,7 +92,24 @@ def layout_of(filename: str) -> ProjectLayout:
             break
         probe = parent
     module_name = ".".join(parts) if all(part.isidentifier() for part in parts) else None
-    return ProjectLayout(tuple(roots), module_name or None, is_package)
+    return ProjectLayout(tuple(roots), module_name or None, is_package, directory, os.path.basename(path))
+
+
+@lru_cache(maxsize=4096)
+def conftest_files(directory: str) -> tuple[str, ...]:
+    """The conftest.py files pytest reads for a test in `directory`: its own folder's first, up to the rootdir."""
+    found: list[str] = []
+    top = project_root(directory)
+    probe = directory
+    for _ in range(MAX_FOLDERS_UP):
+        candidate = os.path.join(probe, "conftest.py")
+        if os.path.isfile(candidate):
+            found.append(candidate)
+        parent = os.path.dirname(probe)
+        if probe == top or parent == probe:
+            break
+        probe = parent
+    return tuple(found)
 
 
 def test_roots(directory: str) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ LAYERS = [
     "classes",
     "functions",
     "annotations",
+    "fixtures",
     "evaluator",
     "callable_kinds",
     "protocols",

@@ -15,7 +15,7 @@ from typing import Optional
 from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding
-from flake8_async_tips.inference.annotations import AnnotationModel
+from flake8_async_tips.inference.fixtures import FixtureModel
 from flake8_async_tips.inference.module_cache import _VALUES
 from flake8_async_tips.inference.values import (
     union_of,
@@ -37,7 +37,7 @@ from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope
 
 
-class Evaluator(AnnotationModel):
+class Evaluator(FixtureModel):
     """What an expression of one module, evaluated in a scope, may refer to."""
 
     # --- what an expression refers to ---------------------------------------
@@ -117,6 +117,9 @@ class Evaluator(AnnotationModel):
             if found is None and node.annotation is not None and not self._collects_arguments(node):
                 # Where inference gives up, the annotation says what the parameter holds.
                 found = self._annotated_instances(node.annotation, binding.scope, depth + 1)
+            if found is None and not self._collects_arguments(node):
+                # A test's or fixture's parameter: what the fixture of that name gives.
+                found = self._fixture_parameter_values(node, depth + 1)
             return found
         return None
 
@@ -176,6 +179,11 @@ class Evaluator(AnnotationModel):
         if callees is None or len(callees) != 1:
             return None
         (callee,) = callees
+        if isinstance(callee, Partial):
+            # `partial(Client, timeout=3)()` makes what `Client(timeout=3)` makes.
+            if len(callee.func) != 1:
+                return None
+            (callee,) = callee.func
         if isinstance(callee, External):
             # The table first, by the name as spelled: in a library's own tests
             # (`trio.open_nursery()` in trio's repository) the name also resolves

@@ -31,7 +31,7 @@ class MakesEvaluator(Protocol):
 # Other modules (the project's, installed ones), read once per process (flake8
 # lints a project's files in a few long-lived processes), kept while recently used.
 MAX_CACHED_MODULES = 64
-_MODULES: OrderedDict[tuple[str, frozenset[str]], Optional[Any]] = OrderedDict()  # the evaluators `make` built
+_MODULES: OrderedDict[tuple[str, frozenset[str], bool], Optional[Any]] = OrderedDict()  # the evaluators `make` built
 
 
 # Modules read before the cache is set aside again: each time costs one full collection.
@@ -77,10 +77,14 @@ def settle_module_cache() -> None:
     gc.freeze()
 
 
-def module_at(path: str, declared: frozenset[str], make: MakesEvaluator) -> Optional[Any]:
-    """The evaluator `make` builds of the module in `path`, or None if it cannot be read as Python."""
+def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full: bool = False) -> Optional[Any]:
+    """The evaluator `make` builds of the module in `path`, or None if it cannot be read as Python.
+
+    Read in outline (function bodies cut down to what other modules ask of
+    them), unless `in_full`: pytest's conftest.py files, whose fixtures' bodies say what they give.
+    """
     global _read_since_settled
-    key = (path, declared)
+    key = (path, declared, in_full)
     if key in _MODULES:
         _MODULES.move_to_end(key)
         return _MODULES[key]
@@ -89,7 +93,8 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator) -> Opti
         with open(path, "rb") as file:
             source = file.read()
         tree = ast.parse(source, path)
-        module = make(outline_index(tree, source), layout_of(path), declared, remember_resolutions=False)
+        index = BindingIndex.build(tree) if in_full else outline_index(tree, source)
+        module = make(index, layout_of(path), declared, remember_resolutions=False)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
     _MODULES[key] = module

@@ -18,6 +18,7 @@ from flake8_async_tips.inference.values import (
     External,
     Instance,
     Protocols,
+    Value,
     _builtin,
     canonical_class,
 )
@@ -82,9 +83,13 @@ class ProtocolQuestions(CallableKinds):
         self, expr: ast.expr, scope: Scope, table: dict[str, set[str]], methods: dict[str, tuple[str, ...]]
     ) -> Protocols:
         found = self.values(expr, scope)
-        if not found or len(found) != 1:
+        if not found:
             return None
-        (value,) = found
+        # `Union[BinaryFileWrapper, TextFileWrapper]`: certain when every class agrees.
+        answers = {self._protocols_of(value, table, methods) for value in found}
+        return answers.pop() if len(answers) == 1 else None
+
+    def _protocols_of(self, value: Value, table: dict[str, set[str]], methods: dict[str, tuple[str, ...]]) -> Protocols:
         if not isinstance(value, Instance):
             return None
         if isinstance(value.of, External):

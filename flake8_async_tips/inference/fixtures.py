@@ -1,0 +1,268 @@
+"""What a test's parameter holds when a fixture of the project supplies it.
+
+A parameter of a test (`test_*` in a module pytest collects by default,
+`test_*.py` or `*_test.py`, at module level or in a `Test*` class without
+bases) is bound by pytest to the fixture of that name: one defined in the
+test's class, then in its module (or imported into it), then in the
+`conftest.py` files from the test's folder up to the rootdir; the nearest
+wins, and `@pytest.fixture(name=...)` names it. Its value is what the
+fixture returns, or yields for a generator fixture; for an async fixture
+(pytest-asyncio, anyio), what the coroutine returns or the async generator
+yields: the fixture's return annotation (`-> Client`, `-> AsyncIterator[Client]`)
+or else the values of its `return`/`yield` statements when they agree.
+
+Left unknown: a name that `pytest.mark.parametrize` (on the test, its class
+or a `pytestmark`) may supply, the parameters of fixtures themselves
+(pytest binds them where each test requests the fixture, and a conftest.py
+nearer to that test may override them), fixtures of installed plugins and
+of `pytest_plugins` modules, and a module-level name bound any other way
+than by a def or by an import of a plain function or class. Fixtures are
+read, never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Optional
+
+from flake8_async_tips.inference.annotations import AnnotationModel
+from flake8_async_tips.inference.module_cache import module_at
+from flake8_async_tips.inference.syntax import _own_statements
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Value, Values
+from flake8_async_tips.kinds import CallableKind
+from flake8_async_tips.project import conftest_files
+from flake8_async_tips.scopes import Scope, ScopeKind
+
+_FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
+# A generator fixture annotated `-> Iterator[T]` (or the like) yields T.
+_YIELDING_FORMS = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "collections.abc", "typing_extensions")
+    for name in ("Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator")
+)
+_NOT_FIXTURES = frozenset({"self", "cls", "request"})
+_Function = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class FixtureModel(AnnotationModel):
+    """A mixin of `Inference`, below the evaluator; given the evaluator as `self`, it asks it `values`."""
+
+    def _fixture_parameter_values(self, arg: ast.arg, depth: int) -> Values:
+        """What pytest passes for `arg` of a test or fixture, when a fixture of the project supplies it."""
+        function = self.bindings.parameter_of.get(id(arg))
+        if depth > MAX_DEPTH or not isinstance(function, _Function) or arg.arg in _NOT_FIXTURES:
+            return None
+        owner = self.bindings.method_class.get(id(function))
+        # Only a test's: pytest binds a fixture's own parameters where each test requests it (a
+        # conftest.py nearer to that test may override them), which no single reading can follow.
+        if not self._is_collected_test(function, owner) or self._fixture_name(function) is not None:
+            return None
+        if self._may_be_parametrized(arg.arg, function, owner):
+            return None
+        fixture = self._find_fixture(arg.arg, owner, depth + 1)
+        return None if fixture is None else fixture.module._fixture_value(fixture, depth + 1)
+
+    # --- which functions pytest calls with fixtures --------------------------
+
+    def _is_collected_test(self, function: ast.AST, owner: Optional[ast.ClassDef]) -> bool:
+        file_name = self.layout.file_name or ""
+        stem = file_name[:-3] if file_name.endswith(".py") else ""
+        if not (stem.startswith("test_") or stem.endswith("_test")):
+            return False
+        if not getattr(function, "name", "").startswith("test"):
+            return False
+        if owner is None:
+            return function in self.bindings.module.body
+        return owner.name.startswith("Test") and owner in self.bindings.module.body and not owner.bases
+
+    def _fixture_name(self, function: ast.AST) -> Optional[str]:
+        """The name a fixture def registers (`name=` or its own), None if it is no fixture."""
+        scope = self._defining_scope(function)
+        for decorator in getattr(function, "decorator_list", ()):
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if scope is None or self.qualified_name(target, scope) not in _FIXTURE_DECORATORS:
+                continue
+            if isinstance(decorator, ast.Call):
+                for keyword in decorator.keywords:
+                    if keyword.arg == "name":
+                        named = keyword.value
+                        return named.value if isinstance(named, ast.Constant) and isinstance(named.value, str) else None
+            return getattr(function, "name", None)
+        return None
+
+    def _defining_scope(self, function: ast.AST) -> Optional[Scope]:
+        """The scope a module-level def or a method of a module-level class is defined in; else None."""
+        owner = self.bindings.method_class.get(id(function))
+        if owner is None:
+            return self.root_scope if function in self.bindings.module.body else None
+        enclosing = self.bindings.class_scope.get(id(owner))
+        if enclosing is None or owner not in self.bindings.module.body:
+            return None
+        return Scope(ScopeKind.CLASS, owner, enclosing)
+
+    def _may_be_parametrized(self, name: str, function: ast.AST, owner: Optional[ast.ClassDef]) -> bool:
+        """Does a `parametrize` on the test, its class or the module (`pytestmark`) possibly supply `name`?"""
+        places: list[ast.AST] = [function, *([owner] if owner is not None else [])]
+        for place in places:
+            for decorator in getattr(place, "decorator_list", ()):
+                if _parametrizes(decorator, name):
+                    return True
+        bodies = [self.bindings.module.body, *([owner.body] if owner is not None else [])]
+        for body in bodies:
+            for statement in body:
+                targets = statement.targets if isinstance(statement, ast.Assign) else []
+                if any(isinstance(target, ast.Name) and target.id == "pytestmark" for target in targets):
+                    if "parametrize" in ast.dump(statement.value):
+                        return True
+        return False
+
+    # --- where the fixture is defined -----------------------------------------
+
+    def _find_fixture(self, name: str, owner: Optional[ast.ClassDef], depth: int) -> Optional[Definition]:
+        if owner is not None:
+            status, found = self._fixture_in(owner.body, name, depth)
+            if status != _ABSENT:
+                return found
+        status, found = self._fixture_in(self.bindings.module.body, name, depth)
+        if status != _ABSENT:
+            return found
+        directory = self.layout.directory
+        if directory is None:
+            return None
+        own = os.path.join(directory, self.layout.file_name or "")
+        for path in conftest_files(directory):
+            if path == own:
+                continue  # a conftest's own fixtures were looked up in its module body
+            module = module_at(path, self.declared_coroutine_functions, type(self), in_full=True)
+            if module is None:
+                return None
+            status, found = module._fixture_in(module.bindings.module.body, name, depth + 1)
+            if status != _ABSENT:
+                return found
+        return None
+
+    def _fixture_in(self, body: list[ast.stmt], name: str, depth: int) -> tuple[str, Optional[Definition]]:
+        """(_FOUND, the fixture), (_ABSENT, None) when nothing in `body` may register `name`, or (_UNKNOWN, None)."""
+        found: Optional[Definition] = None
+        for statement in body:
+            if isinstance(statement, _Function):
+                registered = self._fixture_name(statement)
+                if registered == name:
+                    if found is not None:
+                        return _UNKNOWN, None
+                    found = self._fixture_definition(statement)
+                elif registered is None and statement.name == name and statement.decorator_list:
+                    return _UNKNOWN, None  # decorated some other way: maybe a fixture after all
+            elif _binds_name(statement, name):
+                # `from .fixtures import client` (a fixture imported) or `from aiofile import async_open`
+                # (a plain function: pytest registers no fixture for it).
+                status, imported = self._imported_fixture(name, depth + 1)
+                if status != _ABSENT:
+                    return status, imported
+        return (_FOUND, found) if found is not None else (_ABSENT, None)
+
+    def _fixture_definition(self, function: ast.AST) -> Optional[Definition]:
+        scope = self._defining_scope(function)
+        return None if scope is None else Definition(function, scope, self)  # type: ignore[arg-type]
+
+    def _imported_fixture(self, name: str, depth: int) -> tuple[str, Optional[Definition]]:
+        """A module-level name bound otherwise than by a def: a fixture, certainly none, or unknown."""
+        found = self.values(ast.Name(id=name, ctx=ast.Load()), self.root_scope, depth + 1)
+        if found is None or len(found) != 1:
+            return _UNKNOWN, None
+        (value,) = found
+        value = self._resolved(value, depth + 1)
+        if not isinstance(value, Definition):
+            return _UNKNOWN, None
+        if isinstance(value.node, ast.ClassDef):
+            return (_UNKNOWN, None) if value.node.decorator_list else (_ABSENT, None)
+        registered = value.module._fixture_name(value.node)
+        if registered == name:
+            return _FOUND, value
+        # A plain def registers nothing; a decorated one may be a fixture some other way.
+        return (_ABSENT, None) if registered is None and not value.node.decorator_list else (_UNKNOWN, None)
+
+    # --- what the fixture gives -------------------------------------------------
+
+    def _fixture_value(self, fixture: Definition, depth: int) -> Values:
+        """What pytest passes for the fixture: its return or yield, the coroutine's result, by annotation first."""
+        node = fixture.node
+        assert isinstance(node, _Function)
+        kind = self._plain_kind(node)
+        yields = kind in (CallableKind.GENERATOR_FUNCTION, CallableKind.ASYNC_GENERATOR_FUNCTION)
+        if node.returns is not None:
+            if not yields:
+                return self._annotated_instances(node.returns, fixture.scope, depth + 1)
+            yielded = _yielded_annotation(node.returns, self, fixture.scope)
+            return None if yielded is None else self._annotated_instances(yielded, fixture.scope, depth + 1)
+        if not yields:
+            return self._returned_values(fixture, depth + 1)
+        return self._yielded_values(fixture, depth + 1)
+
+    def _yielded_values(self, fixture: Definition, depth: int) -> Values:
+        body_scope = self._body_scope(fixture)
+        if body_scope is None or self.bindings.of(fixture.node).opaque:
+            return None
+        collected: set[Value] = set()
+        for node in _own_statements(fixture.node):
+            if isinstance(node, ast.YieldFrom):
+                return None
+            if not isinstance(node, ast.Yield):
+                continue
+            if node.value is None:
+                return None
+            found = self.values(node.value, body_scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+
+_FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
+
+
+def _parametrizes(decorator: ast.expr, name: str) -> bool:
+    """`@pytest.mark.parametrize("a,b", ...)` naming `name`; any parametrize it cannot read counts as naming it."""
+    if not isinstance(decorator, ast.Call):
+        return False
+    target = decorator.func
+    leaf = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    if leaf != "parametrize":
+        return False
+    first = decorator.args[0] if decorator.args else None
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return name in {part.strip() for part in first.value.split(",")}
+    if isinstance(first, (ast.List, ast.Tuple)) and all(
+        isinstance(element, ast.Constant) and isinstance(element.value, str) for element in first.elts
+    ):
+        return name in {element.value.strip() for element in first.elts}  # type: ignore[union-attr]
+    return True
+
+
+def _binds_name(statement: ast.stmt, name: str) -> bool:
+    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+        return any((alias.asname or alias.name.partition(".")[0]) == name for alias in statement.names)
+    if isinstance(statement, ast.ClassDef):
+        return statement.name == name
+    if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        return any(isinstance(node, ast.Name) and node.id == name for target in targets for node in ast.walk(target))
+    # A name bound under `if`/`try` (or by a `star import`) is not read: unknown, as binding it.
+    if isinstance(statement, (ast.If, ast.Try, ast.With)):
+        return any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(statement))
+    return False
+
+
+def _yielded_annotation(returns: ast.expr, model: FixtureModel, scope: Scope) -> Optional[ast.expr]:
+    """`Iterator[T]`, `AsyncGenerator[T, None]` (or their strings) -> T."""
+    parsed: Optional[ast.expr] = returns
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        try:
+            parsed = ast.parse(returns.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+    if not isinstance(parsed, ast.Subscript) or model.qualified_name(parsed.value, scope) not in _YIELDING_FORMS:
+        return None
+    inner = parsed.slice
+    return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
