@@ -88,6 +88,10 @@ class ClassModel(ProjectNames):
         for store in self.bindings.attribute_stores.get(attribute, []):
             if store.value is None:
                 return None  # `del`, `+=`, unpacking, a `for` or `with` target: not followed
+            if _is_none(store.value):
+                # `self.con = None` (in `close()`, `tearDown()`): a method called through the
+                # attribute then raises AttributeError; when the call runs, another store's value is there.
+                continue
             found = self.values(store.value, store.scope, depth + 1)
             if found is None:
                 return None
@@ -202,3 +206,7 @@ class ClassModel(ProjectNames):
 
     def _is_abc_metaclass(self, keyword: ast.keyword, scope: Scope) -> bool:
         return keyword.arg == "metaclass" and self.qualified_name(keyword.value, scope) == "abc.ABCMeta"
+
+
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None

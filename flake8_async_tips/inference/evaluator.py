@@ -198,6 +198,9 @@ class Evaluator(FixtureModel):
             return callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
         if isinstance(callee, External):
             name = canonical_class(callee.name)
+            if name in known_apis.RUN_WITH_COROUTINE and call.args:
+                # `asyncio.run(connect())`, `loop.run_until_complete(connect())`: what awaiting it gives.
+                return self._awaited_values(call.args[0], scope, depth + 1)
             if name == "functools.partial" and call.args:
                 wrapped = self.values(call.args[0], scope, depth + 1)
                 return None if wrapped is None else frozenset({Partial(wrapped)})
@@ -221,6 +224,8 @@ class Evaluator(FixtureModel):
         if callees is None or len(callees) != 1:
             return None
         (callee,) = callees
+        if isinstance(callee, External) and canonical_class(callee.name) in known_apis.AWAITED_AS:
+            return frozenset({Instance(External(known_apis.AWAITED_AS[canonical_class(callee.name)]))})
         callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Instance):
             # `await aiohttp_client(app)`: the instance's `__call__` is called.
@@ -238,7 +243,9 @@ class Evaluator(FixtureModel):
         if isinstance(callee, Definition) and isinstance(callee.node, ast.AsyncFunctionDef):
             return callee.module._result_values(callee, CallableKind.COROUTINE_FUNCTION, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
-            return callee.module._awaited_return(callee, depth + 1)
+            if callee.node.returns is not None:
+                return callee.module._awaited_return(callee, depth + 1)
+            return callee.module._awaited_returned_calls(callee, depth + 1)
         return None
 
     def _entered_values(self, binding: Binding, depth: int) -> Values:

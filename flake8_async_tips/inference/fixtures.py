@@ -26,6 +26,7 @@ import ast
 import os
 from typing import Optional
 
+from flake8_async_tips.decorators import name_leaf
 from flake8_async_tips.inference.annotations import AnnotationModel
 from flake8_async_tips.inference.module_cache import module_at
 from flake8_async_tips.inference.syntax import _own_statements
@@ -60,7 +61,12 @@ class FixtureModel(AnnotationModel):
             return None
         if self._may_be_parametrized(arg.arg, function, owner):
             return None
-        fixture = self._find_fixture(arg.arg, owner, depth + 1)
+        key = (arg.arg, id(owner))
+        memo = self.__dict__.setdefault("_fixtures_found", {})
+        if key not in memo:
+            # Every test of a module asks for the same few fixtures.
+            memo[key] = self._find_fixture(arg.arg, owner, depth + 1)
+        fixture = memo[key]
         return None if fixture is None else fixture.module._fixture_value(fixture, depth + 1)
 
     # --- which functions pytest calls with fixtures --------------------------
@@ -78,8 +84,13 @@ class FixtureModel(AnnotationModel):
 
     def _fixture_name(self, function: ast.AST) -> Optional[str]:
         """The name a fixture def registers (`name=` or its own), None if it is no fixture."""
-        scope = self._defining_scope(function)
-        for decorator in getattr(function, "decorator_list", ()):
+        candidates = [
+            decorator
+            for decorator in getattr(function, "decorator_list", ())
+            if name_leaf(decorator.func if isinstance(decorator, ast.Call) else decorator) == "fixture"
+        ]
+        scope = self._defining_scope(function) if candidates else None
+        for decorator in candidates:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             if scope is None or self.qualified_name(target, scope) not in _FIXTURE_DECORATORS:
                 continue

@@ -14,7 +14,7 @@ from typing import Optional, Union
 from flake8_async_tips import decorators
 from flake8_async_tips.inference.classes import ClassModel
 from flake8_async_tips.inference.syntax import _own_statements, _returns_none
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Value, Values
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Value, Values, union_of
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope, ScopeKind
 
@@ -84,6 +84,20 @@ class FunctionModel(ClassModel):
                 return None
             collected |= found
         return frozenset(collected) or None
+
+    def _awaited_returned_calls(self, function: Definition, depth: int) -> Values:
+        """Awaiting the call of a plain def whose every `return` is a call (`return connect(dsn)`):
+        what awaiting those calls gives. An overridable def is not read: an override may return anything."""
+        node = function.node
+        if function.overridable or not self._is_plain_result(function, CallableKind.SYNC_FUNCTION, depth + 1):
+            return None
+        body_scope = self._body_scope(function)
+        if body_scope is None:
+            return None
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        if not returns or not all(isinstance(statement.value, ast.Call) for statement in returns):
+            return None
+        return union_of(returns, lambda statement: self._awaited_values(statement.value, body_scope, depth + 1)) or None
 
     def _body_scope(self, function: Definition) -> Optional[Scope]:
         """The scope a def's `return` values are evaluated in.

@@ -134,6 +134,8 @@ _KNOWN_MEMBERS = (
     | set(known_apis.NEEDS_AWAITABLE_ARGUMENT)
     | set(known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT)
     | set(known_apis.CALLS_SYNCHRONOUSLY)
+    | set(known_apis.AWAITED_AS)
+    | set(known_apis.ENTERED_AS)
 )
 
 _KNOWN_CLASSES = frozenset(
@@ -146,6 +148,7 @@ _TABLE_PACKAGES = frozenset(
         _KNOWN_MEMBERS,
         _KNOWN_CLASSES,
         known_apis.ENTERED_AS,
+        known_apis.AWAITED_AS,
         known_apis.FACTORY_RESULTS,
         known_apis.RETURNS_INSTANCE_OF,
     )
