@@ -19,6 +19,10 @@ import sys
 from flake8_async_tips import generated_apis
 
 # Calling these creates a coroutine: discarding it means the body never runs.
+AIOFILES_FILE_COROUTINES = (
+    "read", "readline", "readlines", "write", "writelines", "flush", "close", "seek", "tell", "truncate",
+)
+
 COROUTINE_FUNCTIONS = frozenset(
     {
         # asyncio functions
@@ -108,6 +112,8 @@ COROUTINE_FUNCTIONS = frozenset(
         "aiofiles.os.mkdir",
         "aiofiles.os.unlink",
         "aiofiles.os.rmdir",
+        # The file object `aiofiles.open()` gives (text and binary modes alike).
+        *(f"aiofiles.open().{method}" for method in AIOFILES_FILE_COROUTINES),
         # aiofile
         "aiofile.AIOFile.open",
         "aiofile.AIOFile.close",
@@ -180,6 +186,8 @@ CLASS_ALIASES = {
     "aiofile.aio.AIOFile": "aiofile.AIOFile",
 }
 
+_AIOHTTP_REQUESTS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+
 # `with X(...) as v` / `async with X(...) as v`: what v is, where it is not X itself.
 ENTERED_AS = {
     "trio.open_nursery": "trio.Nursery",
@@ -191,6 +199,24 @@ ENTERED_AS = {
     "httpx.AsyncClient": "httpx.AsyncClient",
     "aiohttp.ClientSession": "aiohttp.ClientSession",
     "aiofile.AIOFile": "aiofile.AIOFile",
+    # The response a request's context manager gives (also as `await session.get(url)`, AWAITED_AS).
+    **{f"aiohttp.ClientSession.{method}": "aiohttp.ClientResponse" for method in _AIOHTTP_REQUESTS},
+    "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    "aiofiles.open": "aiofiles.open()",
+    "aiofiles.threadpool.open": "aiofiles.open()",
+}
+
+# What awaiting a call of these gives, where no annotation says it: each entry is
+# checked by running it (tests/test_result_tables.py).
+AWAITED_AS = {
+    "asyncio.create_subprocess_exec": "asyncio.subprocess.Process",
+    "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
+    "asyncio.start_server": "asyncio.Server",
+    "asyncio.start_unix_server": "asyncio.Server",
+    **{f"aiohttp.ClientSession.{method}": "aiohttp.ClientResponse" for method in _AIOHTTP_REQUESTS},
+    "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    "aiofiles.open": "aiofiles.open()",
+    "aiofiles.threadpool.open": "aiofiles.open()",
 }
 
 # Methods inherited from a base the table names once.
@@ -341,6 +367,8 @@ CONTEXT_MANAGER_PROTOCOLS = {
 # Iterables, by class.
 ITERATION_PROTOCOLS = {
     "io.TextIOWrapper": {SYNC},
+    # The file object `aiofiles.open()` gives: `async for line in f`, never `for`.
+    "aiofiles.open()": {ASYNC},
     # `async for` over as_completed() came in 3.13.
     "asyncio.as_completed()": {SYNC, ASYNC} if sys.version_info >= (3, 13) else {SYNC},
 }

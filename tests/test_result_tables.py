@@ -1,0 +1,161 @@
+"""The tables of what awaiting or entering a library call gives, checked by running each entry.
+
+`known_apis.AWAITED_AS` (what `await f(...)` gives) and the entries of
+`known_apis.ENTERED_AS` keyed by a library method (what `async with
+f(...) as x` binds) say what no annotation of the library says. Each is run
+here against the installed library, on this machine only: subprocesses of
+this interpreter, servers on 127.0.0.1 and in a temporary folder, files in
+pytest's tmp_path. And what the plugin then reports through them is checked
+on a program that CPython runs too (tests/fixtures/oracle/asy100_library_results.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flake8_async_tips import known_apis
+from flake8_async_tips.inference import canonical_class, member_name
+
+aiohttp = pytest.importorskip("aiohttp")
+aiofiles = pytest.importorskip("aiofiles")
+from aiohttp import web  # noqa: E402
+
+CHECKED_AWAITED: dict[str, type] = {}
+CHECKED_ENTERED: dict[str, type] = {}
+
+
+def _class_named(name: str) -> Any:
+    module, _, attribute = canonical_class(name).rpartition(".")
+    return getattr(sys.modules.get(module) or __import__(module, fromlist=[attribute]), attribute)
+
+
+async def _awaited_and_entered(tmp_path: Path) -> None:
+    """Calls every entry of both tables, recording the type each gives."""
+
+    async def on_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    CHECKED_AWAITED["asyncio.create_subprocess_exec"] = type(process)
+    await process.wait()
+    process = await asyncio.create_subprocess_shell(f'"{sys.executable}" -c pass')
+    CHECKED_AWAITED["asyncio.create_subprocess_shell"] = type(process)
+    await process.wait()
+    server = await asyncio.start_server(on_client, "127.0.0.1", 0)
+    CHECKED_AWAITED["asyncio.start_server"] = type(server)
+    server.close()
+    await server.wait_closed()
+    if sys.platform != "win32":
+        unix_server = await asyncio.start_unix_server(on_client, path=str(tmp_path / "socket"))
+        CHECKED_AWAITED["asyncio.start_unix_server"] = type(unix_server)
+        unix_server.close()
+        await unix_server.wait_closed()
+
+    async def echo(request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            socket = web.WebSocketResponse()
+            await socket.prepare(request)
+            await socket.close()
+            return socket
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_route("*", "/", echo)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        async with aiohttp.ClientSession() as session:
+            for method in ("get", "post", "put", "patch", "delete", "head", "options"):
+                name = f"aiohttp.ClientSession.{method}"
+                async with getattr(session, method)(url) as response:
+                    CHECKED_ENTERED[name] = type(response)
+                response = await getattr(session, method)(url)
+                CHECKED_AWAITED[name] = type(response)
+                response.release()
+            async with session.request("GET", url) as response:
+                CHECKED_ENTERED["aiohttp.ClientSession.request"] = type(response)
+            response = await session.request("GET", url)
+            CHECKED_AWAITED["aiohttp.ClientSession.request"] = type(response)
+            response.release()
+            async with session.ws_connect(url) as socket:
+                CHECKED_ENTERED["aiohttp.ClientSession.ws_connect"] = type(socket)
+            socket = await session.ws_connect(url)
+            CHECKED_AWAITED["aiohttp.ClientSession.ws_connect"] = type(socket)
+            await socket.close()
+    finally:
+        await runner.cleanup()
+
+    for opener in ("aiofiles.open", "aiofiles.threadpool.open"):
+        open_file = aiofiles.open if opener == "aiofiles.open" else aiofiles.threadpool.open
+        for mode in ("w", "wb"):
+            async with open_file(tmp_path / "file", mode) as handle:
+                _check_file_handle(handle)
+                CHECKED_ENTERED[opener] = _FileHandle
+            handle = await open_file(tmp_path / "file", mode)
+            _check_file_handle(handle)
+            CHECKED_AWAITED[opener] = _FileHandle
+            await handle.close()
+
+
+class _FileHandle:
+    """Stands for the pseudo-class `aiofiles.open()`: any of aiofiles' file objects."""
+
+
+def _check_file_handle(handle: Any) -> None:
+    for method in known_apis.AIOFILES_FILE_COROUTINES:
+        assert inspect.iscoroutinefunction(getattr(handle, method)), method
+    assert hasattr(handle, "__aiter__") and not hasattr(handle, "__iter__")
+
+
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> None:
+    asyncio.run(_awaited_and_entered(tmp_path_factory.mktemp("tables")))
+
+
+def _expected(name: str) -> Any:
+    return _FileHandle if name.endswith("()") else _class_named(name)
+
+
+@pytest.mark.parametrize("callee", sorted(known_apis.AWAITED_AS))
+def test_awaiting_gives_what_the_table_says(checked: None, callee: str) -> None:
+    if callee == "asyncio.start_unix_server" and sys.platform == "win32":
+        pytest.skip("no Unix sockets")
+    assert callee in CHECKED_AWAITED, f"{callee}: add it to _awaited_and_entered"
+    expected = _expected(known_apis.AWAITED_AS[callee])
+    assert CHECKED_AWAITED[callee] is expected or issubclass(CHECKED_AWAITED[callee], expected)
+
+
+LIBRARY_METHODS_ENTERED = sorted(
+    name for name in known_apis.ENTERED_AS if name.startswith(("aiohttp.ClientSession.", "aiofiles."))
+)
+
+
+@pytest.mark.parametrize("callee", LIBRARY_METHODS_ENTERED)
+def test_entering_gives_what_the_table_says(checked: None, callee: str) -> None:
+    assert callee in CHECKED_ENTERED, f"{callee}: add it to _awaited_and_entered"
+    expected = _expected(known_apis.ENTERED_AS[callee])
+    assert CHECKED_ENTERED[callee] is expected or issubclass(CHECKED_ENTERED[callee], expected)
+
+
+@pytest.mark.parametrize("made", sorted(set(known_apis.AWAITED_AS.values()) - {"aiofiles.open()"}))
+def test_the_tables_know_the_methods_of_what_is_made(made: str) -> None:
+    """Each class made has coroutine methods in the tables, under the names `member_name` looks up."""
+    cls = _class_named(made)
+    known = [
+        attribute
+        for attribute in dir(cls)
+        if not attribute.startswith("_") and member_name(made, attribute) in known_apis.COROUTINE_FUNCTIONS
+    ]
+    assert known, f"no coroutine method of {made} is in the tables"
+    for attribute in known:
+        assert inspect.iscoroutinefunction(getattr(cls, attribute)), f"{made}.{attribute}"
