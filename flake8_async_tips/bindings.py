@@ -30,6 +30,8 @@ class Binding:
     imported: Optional[str] = None
     # `name: T = value`: what the annotation says the value is, where the value says nothing.
     annotation: Optional[ast.expr] = None
+    # `reader, writer = value`: the value unpacked, and this name's position in it.
+    unpacked: Optional[tuple[ast.expr, int]] = None
 
 
 @dataclass(slots=True)
@@ -216,6 +218,10 @@ class _BindingCollector(ScopedVisitor):
                 self._bind_here(target.id, target, value=node.value)
             elif isinstance(target, ast.Attribute):
                 self.assigned_attributes[id(target)] = node.value
+            elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+                for position, element in enumerate(target.elts):
+                    self.described_targets.add(id(element))
+                    self._bind_here(element.id, element, unpacked=(node.value, position))  # type: ignore[attr-defined]
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if isinstance(node.target, ast.Name) and node.value is not None:

@@ -219,6 +219,12 @@ AWAITED_AS = {
     "aiofiles.threadpool.open": "aiofiles.open()",
 }
 
+# What awaiting these gives, element by element: `reader, writer = await open_connection(...)`.
+AWAITED_TUPLES = {
+    "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+    "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
+}
+
 # Methods inherited from a base the table names once.
 BASE_CLASSES = {
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.Executor",
@@ -369,6 +375,9 @@ ITERATION_PROTOCOLS = {
     "io.TextIOWrapper": {SYNC},
     # The file object `aiofiles.open()` gives: `async for line in f`, never `for`.
     "aiofiles.open()": {ASYNC},
+    # What calling a generator function (an async one) makes: `it = agen(); for x in it` fails.
+    "types.GeneratorType": {SYNC},
+    "types.AsyncGeneratorType": {ASYNC},
     # `async for` over as_completed() came in 3.13.
     "asyncio.as_completed()": {SYNC, ASYNC} if sys.version_info >= (3, 13) else {SYNC},
 }

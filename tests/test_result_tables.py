@@ -1,6 +1,7 @@
 """The tables of what awaiting or entering a library call gives, checked by running each entry.
 
-`known_apis.AWAITED_AS` (what `await f(...)` gives) and the entries of
+`known_apis.AWAITED_AS` (what `await f(...)` gives), `AWAITED_TUPLES` (the
+same, element by element, for `reader, writer = await ...`) and the entries of
 `known_apis.ENTERED_AS` keyed by a library method (what `async with
 f(...) as x` binds) say what no annotation of the library says. Each is run
 here against the installed library, on this machine only: subprocesses of
@@ -28,6 +29,7 @@ from aiohttp import web  # noqa: E402
 
 CHECKED_AWAITED: dict[str, type] = {}
 CHECKED_ENTERED: dict[str, type] = {}
+CHECKED_TUPLES: dict[str, tuple[type, ...]] = {}
 
 
 def _class_named(name: str) -> Any:
@@ -49,11 +51,18 @@ async def _awaited_and_entered(tmp_path: Path) -> None:
     await process.wait()
     server = await asyncio.start_server(on_client, "127.0.0.1", 0)
     CHECKED_AWAITED["asyncio.start_server"] = type(server)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+    CHECKED_TUPLES["asyncio.open_connection"] = (type(reader), type(writer))
+    writer.close()
     server.close()
     await server.wait_closed()
     if sys.platform != "win32":
-        unix_server = await asyncio.start_unix_server(on_client, path=str(tmp_path / "socket"))
+        path = str(tmp_path / "socket")
+        unix_server = await asyncio.start_unix_server(on_client, path=path)
         CHECKED_AWAITED["asyncio.start_unix_server"] = type(unix_server)
+        reader, writer = await asyncio.open_unix_connection(path)
+        CHECKED_TUPLES["asyncio.open_unix_connection"] = (type(reader), type(writer))
+        writer.close()
         unix_server.close()
         await unix_server.wait_closed()
 
@@ -133,6 +142,14 @@ def test_awaiting_gives_what_the_table_says(checked: None, callee: str) -> None:
     assert callee in CHECKED_AWAITED, f"{callee}: add it to _awaited_and_entered"
     expected = _expected(known_apis.AWAITED_AS[callee])
     assert CHECKED_AWAITED[callee] is expected or issubclass(CHECKED_AWAITED[callee], expected)
+
+
+@pytest.mark.parametrize("callee", sorted(known_apis.AWAITED_TUPLES))
+def test_awaiting_gives_the_tuple_the_table_says(checked: None, callee: str) -> None:
+    if callee == "asyncio.open_unix_connection" and sys.platform == "win32":
+        pytest.skip("no Unix sockets")
+    made = tuple(_class_named(name) for name in known_apis.AWAITED_TUPLES[callee])
+    assert CHECKED_TUPLES[callee] == made
 
 
 LIBRARY_METHODS_ENTERED = sorted(

@@ -56,6 +56,13 @@ _FIRST_ARGUMENT_FORMS = frozenset(
 _NOT_INSTANCE_FORMS = frozenset(
     {"builtins.type", "typing.Type", "typing_extensions.Type", "typing.Literal", "typing_extensions.Literal"}
 )
+# A generator annotated `-> Iterator[T]` (or the like) yields T.
+_YIELDING = frozenset(
+    f"{module}.{name}"
+    for module in ("typing", "collections.abc", "typing_extensions")
+    for name in ("Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator")
+)
+_TUPLES = frozenset({"builtins.tuple", "typing.Tuple", "typing_extensions.Tuple"})
 _UNION_FORMS = frozenset({"typing.Optional", "typing.Union", "typing_extensions.Optional", "typing_extensions.Union"})
 # The typing forms a module-level alias may be built from (`Send = Callable[...]`).
 _ALIASED_FORMS = _CALLABLE_FORMS | set(RESULT_FORMS) | _UNION_FORMS
@@ -179,6 +186,35 @@ class AnnotationModel(FunctionModel):
             return None
         awaited = self._awaited_annotation(node.returns, function.scope, depth + 1)
         return None if awaited is None else self._annotated_instances(awaited[0], function.scope, depth + 1)
+
+    def _annotated_element(self, function: Definition, kind: str, position: int, depth: int) -> Values:
+        """Element `position` of what calling (or awaiting) the def gives, by its `-> tuple[A, B]` annotation."""
+        node = function.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.returns is None:
+            return None
+        if not self._is_plain_result(function, kind, depth + 1):
+            return None
+        parsed = _parsed_string(node.returns)
+        if not isinstance(parsed, ast.Subscript) or self.qualified_name(parsed.value, function.scope) not in _TUPLES:
+            return None
+        elements = parsed.slice.elts if isinstance(parsed.slice, ast.Tuple) else [parsed.slice]
+        if position >= len(elements) or any(isinstance(e, ast.Constant) and e.value is ... for e in elements):
+            return None  # `tuple[X, ...]` says nothing of the length
+        return self._annotated_instances(elements[position], function.scope, depth + 1)
+
+    def _generator_yields(self, function: Definition, depth: int) -> Values:
+        """What a generator (or async generator) def yields: T of its `-> Iterator[T]` (`AsyncIterator[T]`,
+        `Generator[T, ...]`...) annotation, else the values of its `yield`s when they agree."""
+        node = function.node
+        returns = getattr(node, "returns", None)
+        if returns is None:
+            return self._yielded_values(function, depth + 1)
+        parsed = _parsed_string(returns)
+        if not isinstance(parsed, ast.Subscript) or self.qualified_name(parsed.value, function.scope) not in _YIELDING:
+            return None
+        inner = parsed.slice
+        yielded = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+        return self._annotated_instances(yielded, function.scope, depth + 1)
 
     def _type_alias(self, value: ast.expr, scope: Scope) -> Optional[TypeAlias]:
         """`Send = Callable[[Message], Awaitable[None]]` at module level: an alias of a typing form."""

@@ -37,6 +37,12 @@ from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope
 
 
+_GENERATOR_OBJECTS = {
+    CallableKind.GENERATOR_FUNCTION: "types.GeneratorType",
+    CallableKind.ASYNC_GENERATOR_FUNCTION: "types.AsyncGeneratorType",
+}
+
+
 class Evaluator(FixtureModel):
     """What an expression of one module, evaluated in a scope, may refer to."""
 
@@ -112,6 +118,8 @@ class Evaluator(FixtureModel):
             return found
         if binding.entered is not None:
             return self._entered_values(binding, depth + 1)
+        if binding.unpacked is not None:
+            return self._unpacked_values(*binding.unpacked, binding.scope, depth + 1)
         if isinstance(node, ast.arg):
             found = self._parameter_values(node)
             if found is None and node.annotation is not None and not self._collects_arguments(node):
@@ -194,6 +202,11 @@ class Evaluator(FixtureModel):
         callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
             return frozenset({Instance(callee)})
+        if isinstance(callee, Definition) and isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            made = _GENERATOR_OBJECTS.get(self.callable_kind(callee, depth + 1))
+            if made is not None:
+                # `it = agen()`: the generator object, iterable one way only.
+                return frozenset({Instance(External(made))})
         if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
             return callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
         if isinstance(callee, External):
@@ -248,6 +261,30 @@ class Evaluator(FixtureModel):
             return callee.module._awaited_returned_calls(callee, depth + 1)
         return None
 
+    def _unpacked_values(self, value: ast.expr, position: int, scope: Scope, depth: int) -> Values:
+        """One name of `a, b = value`: an element of a tuple display, of the table's results, or of an annotation."""
+        if isinstance(value, (ast.Tuple, ast.List)):
+            if any(isinstance(element, ast.Starred) for element in value.elts) or position >= len(value.elts):
+                return None
+            return self.values(value.elts[position], scope, depth + 1)
+        awaited = isinstance(value, ast.Await)
+        call = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(call, ast.Call):
+            return None
+        callees = self.values(call.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        if awaited and isinstance(callee, External):
+            made = known_apis.AWAITED_TUPLES.get(canonical_class(callee.name))
+            if made is not None and position < len(made):
+                return frozenset({Instance(External(made[position]))})
+        callee = self._resolved(callee, depth + 1)
+        kind = CallableKind.COROUTINE_FUNCTION if awaited else CallableKind.SYNC_FUNCTION
+        if not isinstance(callee, Definition) or not isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        return callee.module._annotated_element(callee, kind, position, depth + 1)
+
     def _entered_values(self, binding: Binding, depth: int) -> Values:
         """What `with expr as name` binds: the tables' context managers, or what `__enter__` returns.
 
@@ -259,10 +296,34 @@ class Evaluator(FixtureModel):
             callee = self.qualified_name(expr.func, binding.scope)
             if callee is not None and callee in known_apis.ENTERED_AS:
                 return frozenset({Instance(External(known_apis.ENTERED_AS[callee]))})
+            factory = self._context_factory(expr, binding.scope, binding.entered_async, depth + 1)
+            if factory is not None:
+                # `@contextmanager` / `@asynccontextmanager`: the target is what the generator yields.
+                return factory.module._generator_yields(factory, depth + 1)
         managers = self.values(expr, binding.scope, depth + 1)
         if managers is None:
             return None
         return union_of(managers, lambda manager: self._enter_result(manager, binding.entered_async, depth + 1))
+
+    def _context_factory(self, call: ast.Call, scope: Scope, entered_async: bool, depth: int) -> Optional[Definition]:
+        """The generator def of `with cm():`, when contextlib's decorator (alone) makes cm a context manager factory."""
+        callees = self.values(call.func, scope, depth + 1)
+        if callees is None or len(callees) != 1:
+            return None
+        (callee,) = callees
+        callee = self._resolved(callee, depth + 1)
+        if not isinstance(callee, Definition) or callee.overridable:
+            return None
+        node = callee.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(node.decorator_list) != 1:
+            return None
+        wanted = "contextlib.asynccontextmanager" if entered_async else "contextlib.contextmanager"
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        if is_async != entered_async or not callee.module.bindings.of(node).is_generator:
+            return None
+        if callee.module.qualified_name(node.decorator_list[0], callee.scope) != wanted:
+            return None
+        return callee
 
     def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
         if not isinstance(manager, Instance) or depth > MAX_DEPTH:

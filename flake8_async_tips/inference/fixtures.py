@@ -29,19 +29,12 @@ from typing import Optional
 from flake8_async_tips.decorators import name_leaf
 from flake8_async_tips.inference.annotations import AnnotationModel
 from flake8_async_tips.inference.module_cache import module_at
-from flake8_async_tips.inference.syntax import _own_statements
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Value, Values
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Values
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.project import conftest_files
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 _FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
-# A generator fixture annotated `-> Iterator[T]` (or the like) yields T.
-_YIELDING_FORMS = frozenset(
-    f"{module}.{name}"
-    for module in ("typing", "collections.abc", "typing_extensions")
-    for name in ("Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator")
-)
 _NOT_FIXTURES = frozenset({"self", "cls", "request"})
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -202,32 +195,11 @@ class FixtureModel(AnnotationModel):
         assert isinstance(node, _Function)
         kind = self._plain_kind(node)
         yields = kind in (CallableKind.GENERATOR_FUNCTION, CallableKind.ASYNC_GENERATOR_FUNCTION)
+        if yields:
+            return self._generator_yields(fixture, depth + 1)
         if node.returns is not None:
-            if not yields:
-                return self._annotated_instances(node.returns, fixture.scope, depth + 1)
-            yielded = _yielded_annotation(node.returns, self, fixture.scope)
-            return None if yielded is None else self._annotated_instances(yielded, fixture.scope, depth + 1)
-        if not yields:
-            return self._returned_values(fixture, depth + 1)
-        return self._yielded_values(fixture, depth + 1)
-
-    def _yielded_values(self, fixture: Definition, depth: int) -> Values:
-        body_scope = self._body_scope(fixture)
-        if body_scope is None or self.bindings.of(fixture.node).opaque:
-            return None
-        collected: set[Value] = set()
-        for node in _own_statements(fixture.node):
-            if isinstance(node, ast.YieldFrom):
-                return None
-            if not isinstance(node, ast.Yield):
-                continue
-            if node.value is None:
-                return None
-            found = self.values(node.value, body_scope, depth + 1)
-            if found is None:
-                return None
-            collected |= found
-        return frozenset(collected) or None
+            return self._annotated_instances(node.returns, fixture.scope, depth + 1)
+        return self._returned_values(fixture, depth + 1)
 
 
 _FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
@@ -263,17 +235,3 @@ def _binds_name(statement: ast.stmt, name: str) -> bool:
     if isinstance(statement, (ast.If, ast.Try, ast.With)):
         return any(isinstance(node, ast.Name) and node.id == name for node in ast.walk(statement))
     return False
-
-
-def _yielded_annotation(returns: ast.expr, model: FixtureModel, scope: Scope) -> Optional[ast.expr]:
-    """`Iterator[T]`, `AsyncGenerator[T, None]` (or their strings) -> T."""
-    parsed: Optional[ast.expr] = returns
-    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-        try:
-            parsed = ast.parse(returns.value.strip(), mode="eval").body
-        except SyntaxError:
-            return None
-    if not isinstance(parsed, ast.Subscript) or model.qualified_name(parsed.value, scope) not in _YIELDING_FORMS:
-        return None
-    inner = parsed.slice
-    return inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner

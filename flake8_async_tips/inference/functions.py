@@ -99,6 +99,25 @@ class FunctionModel(ClassModel):
             return None
         return union_of(returns, lambda statement: self._awaited_values(statement.value, body_scope, depth + 1)) or None
 
+    def _yielded_values(self, function: Definition, depth: int) -> Values:
+        """The values every `yield` of a generator def gives (unknown for a bare `yield` or `yield from`)."""
+        body_scope = self._body_scope(function)
+        if body_scope is None or self.bindings.of(function.node).opaque:
+            return None
+        collected: set[Value] = set()
+        for node in _own_statements(function.node):
+            if isinstance(node, ast.YieldFrom):
+                return None
+            if not isinstance(node, ast.Yield):
+                continue
+            if node.value is None:
+                return None
+            found = self.values(node.value, body_scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
     def _body_scope(self, function: Definition) -> Optional[Scope]:
         """The scope a def's `return` values are evaluated in.
 

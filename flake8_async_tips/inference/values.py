@@ -135,6 +135,7 @@ _KNOWN_MEMBERS = (
     | set(known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT)
     | set(known_apis.CALLS_SYNCHRONOUSLY)
     | set(known_apis.AWAITED_AS)
+    | set(known_apis.AWAITED_TUPLES)
     | set(known_apis.ENTERED_AS)
 )
 
@@ -149,6 +150,7 @@ _TABLE_PACKAGES = frozenset(
         _KNOWN_CLASSES,
         known_apis.ENTERED_AS,
         known_apis.AWAITED_AS,
+        known_apis.AWAITED_TUPLES,
         known_apis.FACTORY_RESULTS,
         known_apis.RETURNS_INSTANCE_OF,
     )
