@@ -76,6 +76,8 @@ class BindingIndex:
         self.root_scope: Optional[Scope] = None
         self.walk_order: Optional[WalkOrder] = None
         self._scope_of: Optional[dict[int, Scope]] = None
+        # The name of every `async def`, in any scope.
+        self.coroutine_names: set[str] = set()
 
     @classmethod
     def build(cls, tree: ast.AST, record_walk: bool = False) -> BindingIndex:
@@ -179,6 +181,8 @@ class _BindingCollector(ScopedVisitor):
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._bind_here(node.name, node)
+        if isinstance(node, ast.AsyncFunctionDef):
+            self.index.coroutine_names.add(node.name)
         self._bind_parameters(node, node.args)
         if isinstance(self.scope.node, ast.ClassDef):
             self.index.method_class[id(node)] = self.scope.node

@@ -18,6 +18,7 @@ anything not awaitable (`Awaitable[None] | None` as a result) says nothing.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Any, Optional
 
 from flake8_async_tips.inference.functions import FunctionModel
@@ -229,7 +230,13 @@ def _parsed_string(annotation: ast.expr) -> Optional[ast.expr]:
     """A string annotation's expression (None if it does not parse); any other annotation itself."""
     if not (isinstance(annotation, ast.Constant) and isinstance(annotation.value, str)):
         return annotation
+    return _parsed_text(annotation.value.strip())
+
+
+@lru_cache(maxsize=4096)
+def _parsed_text(text: str) -> Optional[ast.expr]:
+    # Every question about `"Connection"` would parse it again: one tree per text, shared (never changed).
     try:
-        return ast.parse(annotation.value.strip(), mode="eval").body
-    except SyntaxError:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):
         return None

@@ -202,7 +202,11 @@ class Evaluator(FixtureModel):
         callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
             return frozenset({Instance(callee)})
-        if isinstance(callee, Definition) and isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if (
+            isinstance(callee, Definition)
+            and isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and callee.module.bindings.of(callee.node).is_generator
+        ):
             made = _GENERATOR_OBJECTS.get(self.callable_kind(callee, depth + 1))
             if made is not None:
                 # `it = agen()`: the generator object, iterable one way only.

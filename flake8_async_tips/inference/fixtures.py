@@ -113,13 +113,7 @@ class FixtureModel(AnnotationModel):
                 if _parametrizes(decorator, name):
                     return True
         bodies = [self.bindings.module.body, *([owner.body] if owner is not None else [])]
-        for body in bodies:
-            for statement in body:
-                targets = statement.targets if isinstance(statement, ast.Assign) else []
-                if any(isinstance(target, ast.Name) and target.id == "pytestmark" for target in targets):
-                    if "parametrize" in ast.dump(statement.value):
-                        return True
-        return False
+        return any(_marks_parametrize(body) for body in bodies)
 
     # --- where the fixture is defined -----------------------------------------
 
@@ -221,6 +215,18 @@ def _parametrizes(decorator: ast.expr, name: str) -> bool:
     ):
         return name in {element.value.strip() for element in first.elts}  # type: ignore[union-attr]
     return True
+
+
+def _marks_parametrize(body: list[ast.stmt]) -> bool:
+    """A `pytestmark = ...` among the statements that may parametrize (any name: not read further)."""
+    for statement in body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark" for target in statement.targets
+        ):
+            marks = ast.walk(statement.value)
+            if any(isinstance(node, ast.Attribute) and node.attr == "parametrize" for node in marks):
+                return True
+    return False
 
 
 def _binds_name(statement: ast.stmt, name: str) -> bool:
