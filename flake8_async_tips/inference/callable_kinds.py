@@ -25,7 +25,7 @@ from flake8_async_tips.inference.values import (
     canonical_class,
 )
 from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
-from flake8_async_tips.scopes import Scope
+from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 _KEEPS = frozenset({decorators.KEEPS})
@@ -241,6 +241,8 @@ class CallableKinds(Evaluator):
             return value.module._annotated_result(value)
         if value.node.returns is None or not self._is_plain_result(value, CallableKind.SYNC_FUNCTION, 0):
             return None
+        if is_stub(value.node) and value.scope.kind is not ScopeKind.CLASS:
+            return None  # a function's stub returns None; a method's (a protocol's) describes its overrides
         if self.bindings.of(value.node).opaque or any(
             isinstance(statement, ast.Raise) for statement in _own_statements(value.node)
         ):

@@ -85,9 +85,11 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full
     """
     global _read_since_settled
     key = (path, declared, in_full)
-    if key in _MODULES:
-        _MODULES.move_to_end(key)
-        return _MODULES[key]
+    # A module read in full answers every question an outline does: it is not read again.
+    for known in (key, (path, declared, True)):
+        if known in _MODULES:
+            _MODULES.move_to_end(known)
+            return _MODULES[known]
     module: Optional[Any] = None
     try:
         with open(path, "rb") as file:
