@@ -81,6 +81,14 @@ class Evaluator(FixtureModel):
             return self._awaited_values(expr.value, scope, depth + 1)
         return None
 
+    def _only_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Optional[Value]:
+        """What `expr` refers to when it is one certain value (a callee, mostly); else None."""
+        found = self.values(expr, scope, depth)
+        if found is None or len(found) != 1:
+            return None
+        (value,) = found
+        return value
+
     def qualified_name(self, expr: ast.AST, scope: Scope) -> Optional[str]:
         """`aio.run` after `import asyncio as aio` -> "asyncio.run"; None unless certain."""
         found = self.values(expr, scope)
@@ -183,10 +191,9 @@ class Evaluator(FixtureModel):
         return None
 
     def _call_values(self, call: ast.Call, scope: Scope, depth: int) -> Values:
-        callees = self.values(call.func, scope, depth + 1)
-        if callees is None or len(callees) != 1:
+        callee = self._only_value(call.func, scope, depth + 1)
+        if callee is None:
             return None
-        (callee,) = callees
         if isinstance(callee, Partial):
             # `partial(Client, timeout=3)()` makes what `Client(timeout=3)` makes.
             if len(callee.func) != 1:
@@ -237,10 +244,9 @@ class Evaluator(FixtureModel):
         """`await f()` gives what the coroutine function f returns (or what f's `-> Awaitable[T]` says)."""
         if not isinstance(awaited, ast.Call):
             return None
-        callees = self.values(awaited.func, scope, depth + 1)
-        if callees is None or len(callees) != 1:
+        callee = self._only_value(awaited.func, scope, depth + 1)
+        if callee is None:
             return None
-        (callee,) = callees
         if isinstance(callee, External) and canonical_class(callee.name) in known_apis.AWAITED_AS:
             return frozenset({Instance(External(known_apis.AWAITED_AS[canonical_class(callee.name)]))})
         callee = self._resolved(callee, depth + 1)
@@ -275,10 +281,9 @@ class Evaluator(FixtureModel):
         call = value.value if isinstance(value, ast.Await) else value
         if not isinstance(call, ast.Call):
             return None
-        callees = self.values(call.func, scope, depth + 1)
-        if callees is None or len(callees) != 1:
+        callee = self._only_value(call.func, scope, depth + 1)
+        if callee is None:
             return None
-        (callee,) = callees
         if awaited and isinstance(callee, External):
             made = known_apis.AWAITED_TUPLES.get(canonical_class(callee.name))
             if made is not None and position < len(made):
@@ -311,10 +316,9 @@ class Evaluator(FixtureModel):
 
     def _context_factory(self, call: ast.Call, scope: Scope, entered_async: bool, depth: int) -> Optional[Definition]:
         """The generator def of `with cm():`, when contextlib's decorator (alone) makes cm a context manager factory."""
-        callees = self.values(call.func, scope, depth + 1)
-        if callees is None or len(callees) != 1:
+        callee = self._only_value(call.func, scope, depth + 1)
+        if callee is None:
             return None
-        (callee,) = callees
         callee = self._resolved(callee, depth + 1)
         if not isinstance(callee, Definition) or callee.overridable:
             return None
