@@ -338,10 +338,15 @@ def _render_internal_error() -> list[str]:
 def _inference_notes() -> list[str]:
     """How callees are followed, from the docstrings of the modules that follow them."""
     from flake8_async_tips import decorators, project
-    from flake8_async_tips.inference import annotations, fixtures
+    from flake8_async_tips.inference import annotations, call_sites, fixtures
 
     lines = ["## What the inference reads", ""]
-    notes = (("Decorated callees", decorators), ("Annotations", annotations), ("pytest fixtures", fixtures))
+    notes = (
+        ("Decorated callees", decorators),
+        ("Annotations", annotations),
+        ("pytest fixtures", fixtures),
+        ("Values from call sites", call_sites),
+    )
     for title, module in (*notes, ("Imports", project)):
         lines += [f"### {title}", "", textwrap.dedent(module.__doc__ or "").strip(), ""]
     return lines

@@ -275,3 +275,58 @@ def found_on_disk(top: str, roots: tuple[str, ...]) -> bool:
         if top in entries or any(entry.startswith(top + ".") for entry in entries):
             return True
     return False
+
+
+# Folders of a project tree that hold no module of the project itself.
+_NOT_PROJECT_FOLDERS = frozenset({"__pycache__", "node_modules", "site-packages", "build", "dist"})
+# A tree larger than this is not read through for a name: the answer is "it may be used there".
+MAX_PROJECT_FILES = 20000
+MAX_PROJECT_BYTES = 256 * 1024 * 1024
+
+
+@lru_cache(maxsize=64)
+def project_source_files(top: str) -> Optional[tuple[str, ...]]:
+    """Every .py/.pyi file under `top`, virtualenvs and hidden folders left out; None when too many."""
+    found: list[str] = []
+    size = 0
+    for folder, subfolders, files in os.walk(top):
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".")
+            and name not in _NOT_PROJECT_FOLDERS
+            and not os.path.isfile(os.path.join(folder, name, "pyvenv.cfg"))
+        )
+        for name in sorted(files):
+            if name.endswith((".py", ".pyi")):
+                path = os.path.join(folder, name)
+                found.append(path)
+                try:
+                    size += os.path.getsize(path)
+                except OSError:
+                    return None
+                if len(found) > MAX_PROJECT_FILES or size > MAX_PROJECT_BYTES:
+                    return None
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def named_elsewhere(top: str, name: str, linted: str) -> bool:
+    """Does any source file under `top` but `linted` hold `name` as a word (an import, a call, a string...)?
+
+    True when it cannot be told (too large a tree, a file that cannot be read).
+    """
+    files = project_source_files(top)
+    if files is None:
+        return True
+    word = re.compile(rb"(?<!\w)" + re.escape(name.encode()) + rb"(?!\w)")
+    for path in files:
+        if os.path.abspath(path) == linted:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                if word.search(handle.read()):
+                    return True
+        except OSError:
+            return True
+    return False

@@ -33,3 +33,19 @@ def test_cross_module_answers_need_the_file_location() -> None:
     findings = lint(path.read_text(encoding="utf-8"), filename="elsewhere.py")
     lines = {line for line, _, text in findings}
     assert 15 not in lines  # fetch_order, imported relatively
+
+
+def test_a_value_from_call_sites_is_explained_in_the_message() -> None:
+    path = PACKAGES / "callsiteproj" / "feeds" / "polling.py"
+    (finding,) = lint(path.read_text(encoding="utf-8"), filename=str(path))
+    message = "ASY100 coroutine 'feed.refresh' is never awaited: add 'await'"
+    assert finding[2] == message + "; 'feed' is a Feed here (from the call at line 15)"
+
+
+def test_a_function_another_module_imports_is_not_judged_by_its_calls_here() -> None:
+    """runner.py calls poll_shared too: without it, the calls in polling.py would decide."""
+    path = PACKAGES / "callsiteproj" / "feeds" / "polling.py"
+    source = path.read_text(encoding="utf-8")
+    assert [line for line, _, _ in lint(source, filename=str(path))] == [6]
+    alone = source.replace("poll_shared", "poll_unshared")
+    assert [line for line, _, _ in lint(alone, filename=str(path))] == [6, 11]

@@ -57,8 +57,9 @@ FIXTURE_FILES = sorted(FIXTURES.rglob("*.py"))
 def test_fixture(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     ignored = ignored_codes(source)
-    # A test module keeps its name: pytest's fixtures bind the parameters of the tests it collects.
-    filename = path.name if path.name.startswith("test_") else "example.py"
+    # Linted from its own path, as flake8 lints it: a test module keeps its name (pytest binds fixtures to the
+    # tests it collects), and a function called in it is looked for in the other files of the project.
+    filename = str(path)
     findings = lint(source, filename=filename, **fixture_options(source))
     actual = sorted((line, code) for line, _, text in findings if (code := text.split(" ", 1)[0]) not in ignored)
     assert actual == expected_findings(source)

@@ -28,6 +28,7 @@ LAYERS = [
     "functions",
     "annotations",
     "fixtures",
+    "call_sites",
     "evaluator",
     "callable_kinds",
     "protocols",

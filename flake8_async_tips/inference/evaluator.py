@@ -15,7 +15,7 @@ from typing import Optional
 from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding
-from flake8_async_tips.inference.fixtures import FixtureModel
+from flake8_async_tips.inference.call_sites import CallSiteModel
 from flake8_async_tips.inference.module_cache import _VALUES
 from flake8_async_tips.inference.values import (
     union_of,
@@ -43,7 +43,7 @@ _GENERATOR_OBJECTS = {
 }
 
 
-class Evaluator(FixtureModel):
+class Evaluator(CallSiteModel):
     """What an expression of one module, evaluated in a scope, may refer to."""
 
     # --- what an expression refers to ---------------------------------------
@@ -136,6 +136,9 @@ class Evaluator(FixtureModel):
             if found is None and not self._collects_arguments(node):
                 # A test's or fixture's parameter: what the fixture of that name gives.
                 found = self._fixture_parameter_values(node, depth + 1)
+            if found is None and node.annotation is None:
+                # A plain function's parameter: what every call of it in the project passes.
+                found = self._call_site_values(node, depth + 1)
             return found
         return None
 

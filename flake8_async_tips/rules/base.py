@@ -52,6 +52,9 @@ class RuleFamily(ScopedVisitor):
         # user did not name is dropped here, which flake8's selection cannot do.
         if self.context.config.reports(error.code):
             self.error_from_node(error, node, **kwargs)
+            # A parameter known from the calls of its function: the message says which calls.
+            if "inference" in self.context.__dict__:
+                self.errors[-1].message += self.context.inference.call_site_note(node, self.scope)
 
 
 # Longest source text a message quotes.

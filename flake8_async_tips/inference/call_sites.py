@@ -1,0 +1,267 @@
+"""What an unannotated parameter holds when every call of its function passes one class.
+
+```python
+class Feed:
+    async def refresh(self): ...
+
+async def poll(feed):
+    while not feed.refresh():     # ASY108: 'feed' is a Feed here (from the call at line 9)
+        ...
+
+asyncio.run(poll(Feed()))
+```
+
+A parameter without annotation of a plain function of the linted module
+(`def`/`async def` at module level or nested in a function; not a method,
+not decorated) holds an instance of a class when all of these hold:
+
+- the function is called at least once, and every call of it passes, for
+  that parameter, a value known to be an instance of that one class (a call
+  that passes the parameter itself, recursing, carries the same value);
+  no call unpacks `*args`/`**kwargs`, and none leaves the parameter to its
+  default;
+- its name is used nowhere else in the module than as the callee of those
+  calls: not passed as a callback, stored, returned, decorated, named in a
+  string (`__all__`, `getattr`, `mock.patch("mod.poll")`) or rebound;
+- for a module-level function, no other source file of the project holds
+  its name as a word: another module that imports it may call it with
+  anything (the project is the folder with pyproject.toml, setup.cfg,
+  setup.py, tox.ini, pytest.ini or .git above the file, else the import
+  root of its package);
+- the function does not test what the parameter is: no `isinstance`,
+  `issubclass`, `hasattr`, `getattr`, `callable`, `type()`, `__class__`,
+  `inspect`/`asyncio` `is...` predicate or `match` on it.
+
+Then, inside the function, the parameter is that class's instance, for every
+rule; a finding made through it says where the class came from. Any doubt
+leaves the parameter unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from typing import Optional, Union
+
+from flake8_async_tips.bindings import Binding
+from flake8_async_tips.decorators import name_leaf
+from flake8_async_tips.inference.fixtures import FixtureModel
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Instance, Values
+from flake8_async_tips.project import named_elsewhere, project_root
+from flake8_async_tips.scopes import Scope, ScopeKind
+
+_Function = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+# Calls that ask what an object is: a function that makes them expects more than one kind of argument.
+_TYPE_TESTS = frozenset(
+    {"isinstance", "issubclass", "hasattr", "getattr", "callable", "type", "vars", "dir", "signature"}
+)
+_TYPE_TEST_WORDS = ("coro", "async", "await", "instance", "subclass", "callable", "function", "method", "class")
+# More calls than this and the lines are not all listed in a message.
+_LINES_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class CallSiteOrigin:
+    """The instance every call passes for a parameter, and the lines of those calls."""
+
+    value: Instance
+    lines: tuple[int, ...]
+
+    def note(self, name: str) -> str:
+        of = self.value.of
+        shown = of.node.name if isinstance(of, Definition) else of.name.rpartition(".")[2]
+        if len(self.lines) == 1:
+            where = f"the call at line {self.lines[0]}"
+        else:
+            listed = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
+            where = f"the calls at lines {listed}" + (", ..." if len(self.lines) > _LINES_SHOWN else "")
+        article = "an" if shown[:1].lower() in "aeiou" else "a"
+        return f"'{name}' is {article} {shown} here (from {where})"
+
+
+@dataclass
+class _References:
+    """Every load of a name in the linted module, with its scope, and the calls among them."""
+
+    loads: dict[str, list[tuple[ast.Name, Scope]]]
+    calls: dict[int, ast.Call]  # id of the Name that is a call's func -> the call
+    strings: set[str]
+    def_scopes: dict[int, Scope]  # id of a def -> the scope its statement runs in
+
+
+class CallSiteModel(FixtureModel):
+    """A mixin of `Inference`, below the evaluator; given the evaluator as `self`, it asks it `values`."""
+
+    def _call_site_values(self, arg: ast.arg, depth: int) -> Values:
+        origin = self._call_site_origin(arg, depth)
+        return None if origin is None else frozenset({origin.value})
+
+    def call_site_note(self, node: ast.AST, scope: Scope) -> str:
+        """Where the classes of the parameters `node` uses came from, for a message; "" if none was found so."""
+        found = self.__dict__.get("_call_site_found")
+        if not found:
+            return ""
+        notes: list[str] = []
+        for name in sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)}):
+            bindings = self.bindings.lookup(name, scope)
+            if bindings and len(bindings) == 1 and isinstance(bindings[0].node, ast.arg):
+                origin = found.get(id(bindings[0].node))
+                if origin is not None:
+                    notes.append(origin.note(name))
+        return "".join(f"; {note}" for note in notes)
+
+    def _call_site_origin(self, arg: ast.arg, depth: int) -> Optional[CallSiteOrigin]:
+        found = self.__dict__.setdefault("_call_site_found", {})
+        if id(arg) in found:
+            return found[id(arg)]
+        if depth > MAX_DEPTH or self.bindings.walk_order is None:
+            return None  # only the linted module is read in full, with every call in it
+        pending = self.__dict__.setdefault("_call_site_pending", set())
+        if id(arg) in pending:
+            return None  # recursion through another function: unknown, safely
+        pending.add(id(arg))
+        try:
+            origin = self._find_call_site_origin(arg, depth)
+        finally:
+            pending.discard(id(arg))
+        found[id(arg)] = origin
+        return origin
+
+    def _find_call_site_origin(self, arg: ast.arg, depth: int) -> Optional[CallSiteOrigin]:
+        function = self.bindings.parameter_of.get(id(arg))
+        if not isinstance(function, _Function) or function.decorator_list:
+            return None
+        if id(function) in self.bindings.method_class or not self._takes_one_value(arg, function):
+            return None
+        references = self._references()
+        definition = self._sole_definition(function, references)
+        if definition is None or function.name in references.strings:
+            return None
+        calls: list[tuple[ast.Call, Scope]] = []
+        for load, scope in references.loads.get(function.name, []):
+            bindings = self.bindings.lookup(function.name, scope)
+            if bindings is None:
+                return None
+            if definition not in bindings:
+                continue  # another object of that name, in a scope of its own
+            call = references.calls.get(id(load))
+            if len(bindings) != 1 or call is None:
+                return None  # used as a value, or maybe rebound
+            calls.append((call, scope))
+        if not calls or self._tests_what_it_is(arg.arg, function):
+            return None
+        origin = self._passed_instance(arg, function, calls, depth)
+        if origin is None or (definition.scope.kind is ScopeKind.MODULE and self._named_elsewhere(function.name)):
+            return None
+        return origin
+
+    def _takes_one_value(self, arg: ast.arg, function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> bool:
+        """An unannotated parameter that is bound to one argument (not `*args`, not `**kwargs`)."""
+        arguments = function.args
+        return arg.annotation is None and arg is not arguments.vararg and arg is not arguments.kwarg
+
+    def _sole_definition(self, function: ast.AST, references: _References) -> Optional[Binding]:
+        """The def's binding, when its name has no other binding in the scope the def stands in."""
+        scope = references.def_scopes.get(id(function))
+        if scope is None:
+            return None
+        bindings = self.bindings.of(scope.node).names.get(getattr(function, "name", ""), [])
+        if len(bindings) != 1 or bindings[0].node is not function:
+            return None
+        if scope.kind not in (ScopeKind.MODULE, ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION):
+            return None
+        return bindings[0]
+
+    def _references(self) -> _References:
+        """One pass over the linted module's recorded walk, the first time a call site is asked for."""
+        cached = self.__dict__.get("_call_site_references")
+        if cached is not None:
+            return cached
+        loads: dict[str, list[tuple[ast.Name, Scope]]] = {}
+        calls: dict[int, ast.Call] = {}
+        strings: set[str] = set()
+        def_scopes: dict[int, Scope] = {}
+        order = self.bindings.walk_order
+        for node, scope in zip(order.nodes, order.scopes):  # type: ignore[union-attr]
+            if isinstance(node, ast.Name):
+                if isinstance(node.ctx, ast.Load):
+                    loads.setdefault(node.id, []).append((node, scope))
+            elif isinstance(node, ast.Call):
+                if isinstance(node.func, ast.Name):
+                    calls[id(node.func)] = node
+            elif isinstance(node, ast.Constant):
+                if isinstance(node.value, str) and node.value.isidentifier():
+                    strings.add(node.value)
+            elif isinstance(node, _Function):
+                def_scopes[id(node)] = scope
+        references = _References(loads, calls, strings, def_scopes)
+        self.__dict__["_call_site_references"] = references
+        return references
+
+    def _tests_what_it_is(self, name: str, function: ast.AST) -> bool:
+        for node in ast.walk(function):
+            if isinstance(node, ast.Call):
+                leaf = name_leaf(node.func)
+                if leaf in _TYPE_TESTS or (leaf.startswith("is") and any(w in leaf.lower() for w in _TYPE_TEST_WORDS)):
+                    if any(isinstance(a, ast.Name) and a.id == name for a in ast.walk(node) if a is not node.func):
+                        return True
+            elif isinstance(node, ast.Attribute) and node.attr == "__class__":
+                if isinstance(node.value, ast.Name) and node.value.id == name:
+                    return True
+            elif isinstance(node, ast.Match):
+                if any(isinstance(a, ast.Name) and a.id == name for a in ast.walk(node.subject)):
+                    return True
+        return False
+
+    def _passed_instance(
+        self,
+        arg: ast.arg,
+        function: Union[ast.FunctionDef, ast.AsyncFunctionDef],
+        calls: list[tuple[ast.Call, Scope]],
+        depth: int,
+    ) -> Optional[CallSiteOrigin]:
+        """The one class every call passes an instance of for `arg`, and where; None if a call differs or is unknown."""
+        arguments = function.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        index = positional.index(arg) if arg in positional else None
+        by_name = arg not in arguments.posonlyargs
+        passed: set[Union[Definition, External]] = set()
+        lines: set[int] = set()
+        exact = True
+        for call, scope in calls:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return None
+            if index is not None and index < len(call.args):
+                expression: Optional[ast.expr] = call.args[index]
+            else:
+                expression = next((k.value for k in call.keywords if by_name and k.arg == arg.arg), None)
+            if expression is None:
+                return None  # the default, or a call that fails
+            if self._is_the_parameter_itself(expression, arg, scope):
+                continue
+            values = self.values(expression, scope, depth + 1)  # type: ignore[attr-defined]
+            if not values or not all(isinstance(v, Instance) for v in values):
+                return None
+            for value in values:
+                passed.add(value.of)  # type: ignore[union-attr]
+                exact = exact and value.exact  # type: ignore[union-attr]
+            lines.add(call.lineno)
+        if len(passed) != 1:
+            return None
+        (of,) = passed
+        return CallSiteOrigin(Instance(of, exact=exact), tuple(sorted(lines)))
+
+    def _is_the_parameter_itself(self, expression: ast.expr, arg: ast.arg, scope: Scope) -> bool:
+        if not isinstance(expression, ast.Name) or expression.id != arg.arg:
+            return False
+        bindings = self.bindings.lookup(arg.arg, scope)
+        return bool(bindings) and all(b.node is arg for b in bindings)  # type: ignore[union-attr]
+
+    def _named_elsewhere(self, name: str) -> bool:
+        layout = self.layout  # type: ignore[attr-defined]
+        if layout.directory is None or layout.file_name is None:
+            return True
+        top = project_root(layout.directory) or (layout.roots[0] if layout.roots else layout.directory)
+        return named_elsewhere(top, name, os.path.join(layout.directory, layout.file_name))

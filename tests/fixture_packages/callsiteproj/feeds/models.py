@@ -1,0 +1,8 @@
+class Feed:
+    async def refresh(self):
+        return True
+
+
+class Snapshot:
+    def refresh(self):
+        return True
