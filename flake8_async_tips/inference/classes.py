@@ -38,12 +38,16 @@ class ClassModel(ProjectNames):
 
         A class-level annotation (`repo: Repo`) says what the instances hold.
         Instance stores are followed only when every store of that name in the
-        module is `self.<name> = ...` in a method of this class.
+        module is `self.<name> = ...` in an instance method of a class of the
+        module; the stores of the class, its bases and its subclasses there
+        are what its instances may hold. (A store in a class unrelated to it
+        does not reach its instances, unless a class elsewhere inherits from
+        both: such a combination is not looked for.)
         """
         if cls.module is not self:
             return cls.module._instance_attribute(cls, attribute, depth + 1)
         stored = attribute in self.bindings.stored_attributes
-        if stored and not self._stored_only_by_own_methods(cls, attribute):
+        if stored and not self._stored_only_on_self(cls, attribute):
             return None
         annotation = _class_level_annotation(cls.node, attribute)
         if annotation is not None:
@@ -54,11 +58,11 @@ class ClassModel(ProjectNames):
         if status == _FOUND and not stored:
             return found
         if status == _ABSENT and stored:
-            return self._stored_values(attribute, depth + 1)
+            return self._stored_values(cls, attribute, depth + 1)
         return None  # a class-level value and instance stores: which one is seen depends on the calls
 
-    def _stored_only_by_own_methods(self, cls: Definition, attribute: str) -> bool:
-        """Every store of `attribute` in the module is `self.<attribute> = ...` in an instance method of `cls`."""
+    def _stored_only_on_self(self, cls: Definition, attribute: str) -> bool:
+        """Every store of `attribute` in the module is `self.<attribute> = ...` in an instance method of a class."""
         node = cls.node
         assert isinstance(node, ast.ClassDef)
         if attribute in self.bindings.unrecorded_stores or self.bindings.writes_attributes_dynamically:
@@ -66,26 +70,73 @@ class ClassModel(ProjectNames):
         own_names = self.bindings.of(node).names
         if "__setattr__" in own_names or "__getattribute__" in own_names:
             return False
-        return all(self._is_own_self_store(store, node) for store in self.bindings.attribute_stores.get(attribute, []))
+        stores = self.bindings.attribute_stores.get(attribute, [])
+        return all(self._self_store_class(store) is not None for store in stores)
 
-    def _is_own_self_store(self, store: Binding, cls: ast.ClassDef) -> bool:
+    def _self_store_class(self, store: Binding) -> Optional[ast.ClassDef]:
+        """The class whose instance method stores on `self` (`self.x = ...`); None for any other store."""
         method = store.scope.node
         target = store.node
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not isinstance(target, ast.Attribute):
-            return False
-        if self.bindings.method_class.get(id(method)) is not cls:
-            return False
-        if decorators.first_parameter_binding(method) != "instance":
-            return False
+            return None
+        owner = self.bindings.method_class.get(id(method))
+        if owner is None or decorators.first_parameter_binding(method) != "instance":
+            return None
         first = decorators.first_parameter(method)
         receiver = target.value
         if not (isinstance(receiver, ast.Name) and receiver.id == first):
-            return False
-        return len(self.bindings.of(method).names.get(first, [])) == 1  # `self` is not rebound
+            return None
+        if len(self.bindings.of(method).names.get(first, [])) != 1:
+            return None  # `self` is rebound
+        return owner
 
-    def _stored_values(self, attribute: str, depth: int) -> Values:
+    def _related_classes(self, cls: Definition, other: ast.ClassDef, depth: int) -> bool:
+        """Is `other` (a class of this module) `cls`, a base or a subclass of it? True when it cannot be told."""
+        if other is cls.node:
+            return True
+        other_definition = self._class_definition(other)  # type: ignore[attr-defined]
+        if other_definition is None:
+            return True
+        above_other = self._project_ancestors(other_definition, depth + 1)
+        above_cls = self._project_ancestors(cls, depth + 1)
+        if above_other is None or above_cls is None:
+            return True
+        return id(cls.node) in above_other or id(other) in above_cls
+
+    def _project_ancestors(self, cls: Definition, depth: int) -> Optional[set[int]]:
+        """The class nodes (by id) of the project above `cls`; None when a base cannot be resolved.
+
+        A library's class ends the walk: it cannot be a subclass of the project's classes.
+        """
+        found: set[int] = set()
+        pending = [cls]
+        while pending:
+            current = pending.pop()
+            node = current.node
+            if depth > MAX_DEPTH or not isinstance(node, ast.ClassDef):
+                return None
+            depth += 1
+            for base in node.bases:
+                expr = base.value if isinstance(base, ast.Subscript) else base
+                values = current.module.values(expr, current.scope, depth)
+                if values is None or len(values) != 1:
+                    return None
+                (value,) = values
+                value = current.module._resolved(value, depth)
+                if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef):
+                    if id(value.node) not in found:
+                        found.add(id(value.node))
+                        pending.append(value)
+                elif not isinstance(value, External):
+                    return None
+        return found
+
+    def _stored_values(self, cls: Definition, attribute: str, depth: int) -> Values:
         collected: set[Value] = set()
         for store in self.bindings.attribute_stores.get(attribute, []):
+            owner = self._self_store_class(store)
+            if owner is not None and not self._related_classes(cls, owner, depth + 1):
+                continue  # another class's instances
             if store.value is None:
                 return None  # `del`, `+=`, unpacking, a `for` or `with` target: not followed
             if _is_none(store.value):

@@ -131,7 +131,9 @@ class CoroutineDiscardedInSync(AsyncTipsError):
         Reports an expression statement that calls a coroutine function (a
         function, or a method through `self`, an instance or a module) in a
         plain `def`, a class body or at module level. A lambda's body is
-        returned, not discarded: `retry(lambda: fetch(url))` is fine.
+        returned, not discarded: `retry(lambda: fetch(url))` is fine. As for
+        ASY100, a statement marked `# type: ignore[unused-coroutine]` or `#
+        pyright: ignore[reportUnusedCoroutine]` is not reported.
 
     Why is this bad?
         Calling an `async def` only creates a coroutine object; its body never

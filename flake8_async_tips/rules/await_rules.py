@@ -27,7 +27,10 @@ class CoroutineNeverAwaited(AsyncTipsError):
         message saying "awaitable": a parameter or attribute typed
         `Callable[..., Awaitable[T]]` (or a module's alias of it, as ASGI's
         `send: Send`), a protocol whose `__call__` is an `async def`, a plain
-        `def` annotated `-> Awaitable[T]`.
+        `def` annotated `-> Awaitable[T]`. A statement that tells mypy or
+        pyright its coroutine is left unawaited on purpose (`# type:
+        ignore[unused-coroutine]`, `# pyright:
+        ignore[reportUnusedCoroutine]`) is not reported.
 
     Why is this bad?
         The call only creates a coroutine object; its body never runs.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, ClassVar, Optional
 
 from flake8_plugin_utils import Error
@@ -50,12 +51,29 @@ class RuleFamily(ScopedVisitor):
     def report(self, error: type[AsyncTipsError], node: Any, **kwargs: Any) -> None:
         # flake8 would drop a deselected code anyway; an opinionated code that the
         # user did not name is dropped here, which flake8's selection cannot do.
+        if error.code in UNAWAITED_CODES and self._acknowledged_unawaited(node):
+            return
         if self.context.config.reports(error.code):
             self.error_from_node(error, node, **kwargs)
             # A parameter known from the calls of its function: the message says which calls.
             if "inference" in self.context.__dict__:
                 self.errors[-1].message += self.context.inference.call_site_note(node, self.scope)
 
+    def _acknowledged_unawaited(self, node: Any) -> bool:
+        """The statement tells mypy or pyright that its coroutine is left unawaited on purpose."""
+        first = getattr(node, "lineno", 0)
+        last = getattr(node, "end_lineno", None) or first
+        lines = self.context.lines[max(first - 1, 0):last]
+        return any("ignore[" in line and ACKNOWLEDGED_UNAWAITED.search(line) for line in lines)
+
+
+# The codes of a coroutine made and never awaited.
+UNAWAITED_CODES = frozenset({"ASY100", "ASY204"})
+# `# type: ignore[unused-coroutine]` (mypy) or `# pyright: ignore[reportUnusedCoroutine]`: the author
+# has said that the coroutine is meant to be left unawaited there (or that it is no coroutine at run time).
+ACKNOWLEDGED_UNAWAITED = re.compile(
+    r"#\s*(?:type:\s*ignore\[[^\]]*\bunused-coroutine\b|pyright:\s*ignore\[[^\]]*\breportUnusedCoroutine\b)"
+)
 
 # Longest source text a message quotes.
 MAX_QUOTED = 40
