@@ -39,8 +39,10 @@ class ScopeBindings:
     names: dict[str, list[Binding]] = field(default_factory=dict)
     declared_global: set[str] = field(default_factory=set)
     declared_nonlocal: set[str] = field(default_factory=set)
-    # A star import may bind any name: lookups reaching this scope are unknown.
+    # A star import may bind any name: lookups reaching this scope are unknown
+    # (unless the evaluator reads the modules star_imports names: `..sync`, `pkg.mod`).
     has_star_import: bool = False
+    star_imports: list[str] = field(default_factory=list)
     # The function's body contains `yield`: calling it makes a generator.
     is_generator: bool = False
     # Read in outline (another module's function, body cut down): no lookup here is certain.
@@ -135,6 +137,25 @@ class BindingIndex:
             starting = False
             current = current.parent
         return []
+
+    def star_imports_reached(self, name: str, scope: Scope) -> Optional[list[str]]:
+        """The modules star-imported where a lookup of `name` in `scope` gives up (None: not so)."""
+        current: Optional[Scope] = scope
+        starting = True
+        while current is not None:
+            if current.kind is ScopeKind.CLASS and not starting:
+                current = current.parent
+                continue
+            bindings = self.of(current.node)
+            if bindings.opaque or name in bindings.declared_global:
+                return None
+            if name in bindings.names and name not in bindings.declared_nonlocal:
+                return None
+            if bindings.has_star_import:
+                return bindings.star_imports or None
+            starting = False
+            current = current.parent
+        return None
 
     def _module_lookup(self, name: str) -> Optional[list[Binding]]:
         bindings = self.of(self.module)
@@ -270,7 +291,9 @@ class _BindingCollector(ScopedVisitor):
         package = "." * node.level + (node.module or "")
         for alias in node.names:
             if alias.name == "*":
-                self.index.of(self.scope.node).has_star_import = True
+                bindings = self.index.of(self.scope.node)
+                bindings.has_star_import = True
+                bindings.star_imports.append(package)
             else:
                 separator = "" if package.endswith(".") else "."
                 self._bind_here(alias.asname or alias.name, alias, imported=f"{package}{separator}{alias.name}")

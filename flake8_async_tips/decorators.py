@@ -11,7 +11,9 @@ A decorator's effect is read three ways, most certain first:
   the implementation that binds the same name;
 - the decorator's own `def`, in the linted module or read in outline from
   another module of the project or an installed library: one that returns
-  its argument keeps the kind; one that returns a nested wrapper (by name,
+  its argument keeps the kind (also through an alias taken first thing,
+  `orig = fn; ...; return orig`, but not once the body rebinds the
+  argument, `fn = fn.__wrapped__`); one that returns a nested wrapper (by name,
   or through `functools.wraps(fn)(wrapper)`) gives the wrapper's kind; a
   factory (`@retry(times=3)`) returns such a decorator;
 - a decorator that can be read nowhere (its module is neither the
@@ -34,6 +36,7 @@ make one of them (`declared_attr`, hybrids, class properties): unknown.
 from __future__ import annotations
 
 import ast
+import collections
 from dataclasses import dataclass
 from typing import Optional, TypeVar, Union
 
@@ -201,7 +204,7 @@ def returned_items(function: Function, returns: list[ast.Return]) -> Optional[li
     """
     if not returns:
         return None
-    argument = first_parameter(function)
+    holding_argument = argument_holders(function)
     nested: dict[str, list[Function]] = {}
     for statement in function.body:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -213,11 +216,55 @@ def returned_items(function: Function, returns: list[ast.Return]) -> Optional[li
             return None
         if name in nested:
             items.extend(nested[name])
-        elif name == argument:
+        elif name in holding_argument:
             items.append(ARGUMENT)
         else:
             return None
     return items
+
+
+def argument_holders(function: Function) -> set[str]:
+    """The names that certainly hold the first parameter wherever the body returns them.
+
+    The parameter itself, unless the body rebinds it, and an alias taken among
+    the first statements (`orig = fn`, before anything could rebind `fn`)
+    that nothing rebinds.
+    """
+    argument = first_parameter(function)
+    if argument is None:
+        return set()
+    stored = collections.Counter(name for node in ast.walk(function) for name in _names_bound_by(node))
+    stored[argument] -= 1  # the parameter itself
+    holders = set() if stored[argument] else {argument}
+    for statement in function.body:
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # the docstring
+        if not (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Name)
+            and statement.value.id == argument
+        ):
+            break
+        if stored[statement.targets[0].id] == 1:
+            holders.add(statement.targets[0].id)
+    return holders
+
+
+def _names_bound_by(node: ast.AST) -> list[str]:
+    """The names a node binds (counted in nested scopes too, which only makes the answer more careful)."""
+    if isinstance(node, ast.Name):
+        return [] if isinstance(node.ctx, ast.Load) else [node.id]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, ast.alias):
+        return [node.asname or node.name.partition(".")[0]]
+    if isinstance(node, ast.arg):
+        return [node.arg]
+    if isinstance(node, ast.ExceptHandler) or type(node).__name__ in ("MatchAs", "MatchStar"):
+        return [node.name] if isinstance(getattr(node, "name", None), str) else []  # type: ignore[attr-defined]
+    return []
 
 
 def is_plain_wrapper(function: Function) -> bool:

@@ -21,7 +21,7 @@ from typing import Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
 from flake8_async_tips.bodies import always_raises, is_stub
-from flake8_async_tips.decorators import first_parameter, returned_name
+from flake8_async_tips.decorators import argument_holders, first_parameter, returned_name
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -142,9 +142,10 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str], l
     # only say whether a value is returned. Shared nodes: nothing binds in them.
     argument = first_parameter(function)
     names = [returned_name(returned) for returned in facts.returns]
-    if argument in facts.bound_names:
-        # Rebound in the body (`self = other`): a return of that name no longer gives back the argument.
-        names = [None if name == argument else name for name in names]
+    holders = argument_holders(function)
+    # `orig = fn; ...; return orig` gives back the argument: kept as `return fn`. Rebound in the
+    # body (`self = other`), the argument's own name no longer gives it back.
+    names = [argument if name in holders else None if name == argument else name for name in names]
     kept.extend(ast.Return(value=ast.Name(id=name, ctx=ast.Load())) for name in names if name is not None)
     if any(returned.value is None for returned in facts.returns):
         kept.append(_RETURNS_NOTHING)

@@ -6,6 +6,11 @@ the outermost package (`__init__.py` chain) is an import root, and so is a
 `src/` directory on the way up, as in src layouts. Inside a project (a
 folder with pyproject.toml, setup.cfg, setup.py, tox.ini, pytest.ini or .git)
 the folders pytest puts on sys.path are roots too (`pytest_paths`).
+
+A star import (`from .sync import *`) binds what the module it names
+exports, read from source: its literal `__all__`, else its public
+module-level names. A name that several star imports export, a module with
+a computed `__all__`, or one that cannot be read leaves the name unknown.
 """
 
 from __future__ import annotations

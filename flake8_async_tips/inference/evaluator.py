@@ -102,6 +102,9 @@ class Evaluator(CallSiteModel):
         found = self.bindings.lookup(name, scope)
         if found == [] and hasattr(builtins, name):
             return frozenset({External(f"builtins.{name}")})
+        if found is None:
+            star_modules = self.bindings.star_imports_reached(name, scope)
+            return None if star_modules is None else self._star_imported_values(name, star_modules)
         if not found:
             return None
         return union_of(decorators.runtime_bindings(found), lambda binding: self._binding_values(binding, depth + 1))

@@ -10,6 +10,8 @@ of those evaluators but imports nothing of the evaluator layer.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import sys
 from typing import Optional
 
@@ -89,6 +91,54 @@ class ProjectNames:
                 values = module._member_values(value, attribute, depth + 1)
             return values
         return None
+
+    def _star_imported_values(self, name: str, modules: list[str]) -> Values:
+        """`from .sync import *` then `Event()`: the one star-imported module that exports `name`.
+
+        Only modules read from source answer: each must say whether it exports
+        the name (a literal `__all__`, else its public module-level names). None
+        when one cannot tell, or when several export it.
+        """
+        exporters: list[str] = []
+        for imported in modules:
+            dotted = self.layout.absolute_import(imported) if imported.startswith(".") else imported
+            if dotted is None:
+                return None
+            top = dotted.partition(".")[0]
+            if top in _TABLE_PACKAGES and self.layout.find_module_file(top) is None:
+                return None  # the table answers for these libraries, whether installed or not
+            path = self.layout.find_module_file(dotted) or installed_module_file(dotted)
+            module = None if path is None else module_at(path, self.declared_coroutine_functions, type(self))
+            if module is None:
+                return None
+            exported = module._exports(name)
+            if exported is None:
+                return None
+            if exported:
+                exporters.append(dotted)
+        if len(exporters) == 1:
+            return frozenset({External(f"{exporters[0]}.{name}")})
+        if not exporters and hasattr(builtins, name):
+            return frozenset({External(f"builtins.{name}")})
+        return None
+
+    def _exports(self, name: str) -> Optional[bool]:
+        """Does `from <this module> import *` bind `name`? None when it cannot be told."""
+        top = self.bindings.of(self.bindings.module)
+        declared = top.names.get("__all__")
+        if declared is not None:
+            if len(declared) != 1 or "__all__" in self.bindings.stored_attributes:
+                return None
+            listed = declared[0].value
+            if not isinstance(listed, (ast.List, ast.Tuple)):
+                return None
+            names = [e.value for e in listed.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if len(names) != len(listed.elts):
+                return None
+            return name in names
+        if name in top.names:
+            return not name.startswith("_")
+        return None if top.has_star_import else False
 
     def _project_resolution(self, value: External, depth: int) -> Values:
         """What a project name finally refers to, following re-exports; None if not the project's.

@@ -1,6 +1,17 @@
 """Decorators read in outline from shop/decorators.py."""
 
-from shop.decorators import identity, in_thread, logged, refresh_logged, refresh_now, retry, timed
+from shop.decorators import (
+    identity,
+    in_thread,
+    late_alias,
+    logged,
+    refresh_logged,
+    refresh_now,
+    registered,
+    retry,
+    timed,
+    unwrapped,
+)
 
 from . import decorators
 
@@ -35,6 +46,21 @@ async def load():
     pass
 
 
+@registered
+async def audit():
+    pass
+
+
+@unwrapped
+async def audit_unwrapped():
+    pass
+
+
+@late_alias
+async def audit_late():
+    pass
+
+
 async def main():
     ping()  # error: ASY100
     save()  # error: ASY100
@@ -44,4 +70,7 @@ async def main():
     load()  # error: ASY100
     refresh_logged()  # error: ASY100
     refresh_now()  # defined with @blocking over there: sync
+    audit()  # error: ASY100
+    audit_unwrapped()
+    audit_late()
     await ping()

@@ -73,3 +73,29 @@ def in_thread(times):
         return wrapper
 
     return decorate
+
+
+REGISTERED = {}
+
+
+def registered(fn, /):
+    """trio's enable_ki_protection: an alias of the argument taken first, then returned."""
+    original = fn
+    if hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    REGISTERED[fn.__name__] = True
+    return original
+
+
+def unwrapped(fn):
+    """Returns what the argument wraps, not the argument: unknown."""
+    if hasattr(fn, "__wrapped__"):
+        fn = fn.__wrapped__
+    return fn
+
+
+def late_alias(fn):
+    """The alias is taken after the argument may have been replaced: unknown."""
+    fn = getattr(fn, "__wrapped__", fn)
+    original = fn
+    return original
