@@ -32,6 +32,8 @@ class Binding:
     annotation: Optional[ast.expr] = None
     # `reader, writer = value`: the value unpacked, and this name's position in it.
     unpacked: Optional[tuple[ast.expr, int]] = None
+    # A def or class in the body of `if TYPE_CHECKING:`: never run.
+    for_type_checkers: bool = False
 
 
 @dataclass(slots=True)
@@ -165,6 +167,15 @@ class BindingIndex:
 
 
 _NOTHING: frozenset[str] = frozenset()
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _names_type_checking(test: ast.expr) -> bool:
+    """`TYPE_CHECKING` or `typing.TYPE_CHECKING`: true for type checkers only."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
 
 # Builtins that write attributes by a computed name.
 _DYNAMIC_ATTRIBUTE_WRITERS = frozenset({"setattr", "vars"})
@@ -180,6 +191,8 @@ class _BindingCollector(ScopedVisitor):
         self.described_targets: set[int] = set()
         # Attribute targets of a simple assignment: id -> the value assigned.
         self.assigned_attributes: dict[int, ast.expr] = {}
+        # Defs and classes in the body of `if TYPE_CHECKING:` (by node).
+        self.type_checking_defs: set[int] = set()
 
     def _bind(self, name: str, binding: Binding) -> None:
         bindings = self.index.of(binding.scope.node)
@@ -200,8 +213,17 @@ class _BindingCollector(ScopedVisitor):
                 bindings.add(arg.arg, Binding(arg, self.scope))
                 self.index.parameter_of[id(arg)] = function
 
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        # `if TYPE_CHECKING:`, also `if sys.version_info >= (3, 11) and TYPE_CHECKING:`.
+        conditions = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        if any(_names_type_checking(condition) for condition in conditions):
+            self.type_checking_defs.update(
+                id(statement) for statement in node.body if isinstance(statement, _DEFINITIONS)
+            )
+
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._bind_here(node.name, node)
+        self._bind_here(node.name, node, for_type_checkers=id(node) in self.type_checking_defs)
         if isinstance(node, ast.AsyncFunctionDef):
             self.index.coroutine_names.add(node.name)
         self._bind_parameters(node, node.args)
@@ -214,7 +236,7 @@ class _BindingCollector(ScopedVisitor):
         self._bind_parameters(node, node.args)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._bind_here(node.name, node)
+        self._bind_here(node.name, node, for_type_checkers=id(node) in self.type_checking_defs)
         self.index.class_scope[id(node)] = self.scope
 
     def visit_Name(self, node: ast.Name) -> None:

@@ -57,6 +57,9 @@ _FIRST_ARGUMENT_FORMS = frozenset(
 _NOT_INSTANCE_FORMS = frozenset(
     {"builtins.type", "typing.Type", "typing_extensions.Type", "typing.Literal", "typing_extensions.Literal"}
 )
+_GENERATOR_FORMS = frozenset({"typing.Generator", "collections.abc.Generator", "typing_extensions.Generator"})
+_TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+_GENERIC_BASES = frozenset({"typing.Generic", "typing.Protocol", "typing_extensions.Protocol"})
 # A generator annotated `-> Iterator[T]` (or the like) yields T.
 _YIELDING = frozenset(
     f"{module}.{name}"
@@ -184,9 +187,92 @@ class AnnotationModel(FunctionModel):
         if not self._is_plain_result(function, CallableKind.SYNC_FUNCTION, depth + 1):
             return None
         if self.result_form(node.returns, function.scope, depth + 1) is None:
-            return None
+            # `-> _BaseRequestContextManager[ClientResponse]`: an awaitable class of the project.
+            return self._awaited_instance_of(node.returns, function.scope, depth + 1)
         awaited = self._awaited_annotation(node.returns, function.scope, depth + 1)
         return None if awaited is None else self._annotated_instances(awaited[0], function.scope, depth + 1)
+
+    def _awaited_instance_of(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
+        """Awaiting an instance of the annotated class: what its `__await__` says it gives.
+
+        `def __await__(self) -> Generator[Any, None, T]` gives T; when T is a
+        type variable of the class (`class B(Generic[T])`), the annotation's
+        argument in its place (`B[ClientResponse]` gives a ClientResponse).
+        """
+        parsed = _parsed_string(annotation)
+        if parsed is None or depth > MAX_DEPTH:
+            return None
+        base = parsed.value if isinstance(parsed, ast.Subscript) else parsed
+        arguments: list[ast.expr] = []
+        if isinstance(parsed, ast.Subscript):
+            arguments = list(parsed.slice.elts) if isinstance(parsed.slice, ast.Tuple) else [parsed.slice]
+        named = self._only_value(base, scope, depth + 1)  # type: ignore[attr-defined]
+        if isinstance(named, TypeAlias) and not arguments:
+            return named.module._awaited_instance_of(named.expr, named.scope, depth + 1)
+        if named is None and not arguments and isinstance(base, ast.Name):
+            # `_RequestContextManager = _BaseRequestContextManager[ClientResponse]`, an alias by assignment.
+            bindings = self.bindings.lookup(base.id, scope)
+            if bindings and len(bindings) == 1 and isinstance(bindings[0].value, ast.Subscript):
+                return self._awaited_instance_of(bindings[0].value, bindings[0].scope, depth + 1)
+        cls = None if named is None else self._resolved(named, depth + 1)
+        if isinstance(cls, External) and not arguments:
+            # An alias imported from another module of the project: answered there.
+            defining = self._defining_module(cls.name)
+            if defining is None or defining[0] is self:
+                return None
+            module, leaf = defining
+            return module._awaited_instance_of(ast.Name(id=leaf, ctx=ast.Load()), module.root_scope, depth + 1)
+        if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef):
+            return None
+        methods = cls.module._class_attribute(cls, "__await__", depth + 1)
+        if not methods or len(methods) != 1:
+            return None
+        (method,) = methods
+        if not isinstance(method, Definition) or not isinstance(method.node, ast.FunctionDef):
+            return None
+        if method.node.decorator_list or method.node.returns is None:
+            return None
+        result = method.module._generator_result(method.node.returns, method.scope, depth + 1)
+        if result is None:
+            return None
+        position = method.module._type_parameter_position(result, method.scope, depth + 1)
+        if position is None:
+            return method.module._annotated_instances(result, method.scope, depth + 1)
+        if position < 0 or position >= len(arguments) or method.scope.node is not cls.node:
+            return None  # a type variable the annotation does not bind here
+        return self._annotated_instances(arguments[position], scope, depth + 1)
+
+    def _generator_result(self, annotation: ast.expr, scope: Scope, depth: int) -> Optional[ast.expr]:
+        """The R of `Generator[Y, S, R]`."""
+        parsed = _parsed_string(annotation)
+        if not isinstance(parsed, ast.Subscript) or not isinstance(parsed.slice, ast.Tuple):
+            return None
+        if self.qualified_name(parsed.value, scope) not in _GENERATOR_FORMS or len(parsed.slice.elts) != 3:
+            return None
+        return parsed.slice.elts[2]
+
+    def _type_parameter_position(self, expr: ast.expr, class_scope: Scope, depth: int) -> Optional[int]:
+        """Where a type variable stands in its class's `Generic[...]` (-1 if not there); None for no type variable."""
+        if not isinstance(expr, ast.Name):
+            return None
+        found = self._only_value(expr, class_scope, depth + 1)  # type: ignore[attr-defined]
+        bindings = self.bindings.lookup(expr.id, class_scope)
+        is_type_variable = (
+            found is None
+            and bindings is not None
+            and len(bindings) == 1
+            and isinstance(bindings[0].value, ast.Call)
+            and self.qualified_name(bindings[0].value.func, bindings[0].scope) in _TYPE_VARIABLES
+        )
+        if not is_type_variable:
+            return None
+        node = class_scope.node
+        for base in getattr(node, "bases", ()):
+            if isinstance(base, ast.Subscript) and self.qualified_name(base.value, class_scope) in _GENERIC_BASES:
+                parameters = base.slice.elts if isinstance(base.slice, ast.Tuple) else [base.slice]
+                names = [p.id if isinstance(p, ast.Name) else None for p in parameters]
+                return names.index(expr.id) if expr.id in names else -1
+        return -1
 
     def _annotated_element(self, function: Definition, kind: str, position: int, depth: int) -> Values:
         """Element `position` of what calling (or awaiting) the def gives, by its `-> tuple[A, B]` annotation."""

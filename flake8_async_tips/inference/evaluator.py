@@ -31,6 +31,7 @@ from flake8_async_tips.inference.values import (
     _overridable,
     _table_instance,
     canonical_class,
+    is_table_member,
     member_name,
 )
 from flake8_async_tips.kinds import CallableKind
@@ -184,9 +185,13 @@ class Evaluator(CallSiteModel):
         if isinstance(base, External):
             return frozenset({External(f"{base.name}.{attribute}")})
         if isinstance(base, Instance) and isinstance(base.of, External):
+            qualified = member_name(base.of.name, attribute)
+            if is_table_member(qualified):
+                # The tables answer for a library's methods, also inside that library's own project.
+                return frozenset({External(qualified)})
             resolved = self._resolved(base.of, depth + 1)
             if resolved is base.of:
-                return frozenset({External(member_name(base.of.name, attribute))})
+                return frozenset({External(qualified)})
             return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
             found = base.of.module._instance_attribute(base.of, attribute, depth)

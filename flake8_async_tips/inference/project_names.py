@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 from flake8_async_tips import decorators
 from flake8_async_tips.astroid_bridge import AstroidBridge
@@ -91,6 +91,15 @@ class ProjectNames:
                 values = module._member_values(value, attribute, depth + 1)
             return values
         return None
+
+    def _defining_module(self, name: str) -> Optional[tuple[Any, str]]:
+        """`aiohttp.client._RequestContextManager` -> (the evaluator of aiohttp/client.py, "_RequestContextManager")."""
+        module_name, _, leaf = name.rpartition(".")
+        if not module_name:
+            return None
+        path = self.layout.find_module_file(module_name) or installed_module_file(module_name)
+        module = None if path is None else module_at(path, self.declared_coroutine_functions, type(self))
+        return None if module is None else (module, leaf)
 
     def _star_imported_values(self, name: str, modules: list[str]) -> Values:
         """`from .sync import *` then `Event()`: the one star-imported module that exports `name`.

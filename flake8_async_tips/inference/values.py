@@ -139,6 +139,12 @@ _KNOWN_MEMBERS = (
     | set(known_apis.ENTERED_AS)
 )
 
+
+def is_table_member(qualified: str) -> bool:
+    """Do the tables say what this method of a library class is (`httpx.AsyncClient.stream`)?"""
+    return qualified in _KNOWN_MEMBERS or qualified in known_apis.FACTORY_RESULTS
+
+
 _KNOWN_CLASSES = frozenset(
     known_apis.CLASSES | set(known_apis.CONTEXT_MANAGER_PROTOCOLS) | set(known_apis.ITERATION_PROTOCOLS)
 )
