@@ -13,7 +13,9 @@ A decorator's effect is read three ways, most certain first:
   another module of the project or an installed library: one that returns
   its argument keeps the kind (also through an alias taken first thing,
   `orig = fn; ...; return orig`, but not once the body rebinds the
-  argument, `fn = fn.__wrapped__`); one that returns a nested wrapper (by name,
+  argument, `fn = fn.__wrapped__`); one whose nested plain wrapper returns the
+  decorated function's call on every path (`return meth(self, *args)`, as
+  asyncpg's `guarded`) keeps it too; one that returns a nested wrapper (by name,
   or through `functools.wraps(fn)(wrapper)`) gives the wrapper's kind; a
   factory (`@retry(times=3)`) returns such a decorator;
 - a decorator that can be read nowhere (its module is neither the
@@ -31,6 +33,16 @@ Inside a method, the first parameter is the instance whatever decorates
 the method (`@mock.patch(...)`, `@pytest.mark.asyncio`, `@retry(...)`),
 except under `classmethod` (the class), `staticmethod` and decorators that
 make one of them (`declared_attr`, hybrids, class properties): unknown.
+
+Methods reached through `self` (or `cls`) are judged by the project's own
+class statements: when none of them names the class among its bases (in
+any source file of the project: the folder with pyproject.toml, setup.cfg,
+setup.py, tox.ini, pytest.ini or .git above the file), `self` is exactly an
+instance of that class, so what its plain methods return is followed
+(`stream = self._make_one()`). A class that is subclassed, or one whose
+project cannot be read through, is judged only by what every override
+keeps (a coroutine function stays one). A subclass made outside the
+project (by a library's user, or by `type(...)` at run time) is not seen.
 """
 
 from __future__ import annotations
@@ -236,6 +248,14 @@ def argument_holders(function: Function) -> set[str]:
     stored = collections.Counter(name for node in ast.walk(function) for name in _names_bound_by(node))
     stored[argument] -= 1  # the parameter itself
     holders = set() if stored[argument] else {argument}
+    holders.update(alias for alias in leading_aliases(function) if stored[alias] == 1)
+    return holders
+
+
+def leading_aliases(function: Function) -> list[str]:
+    """The names bound to the first parameter by the first statements (`orig = fn`), rebound or not."""
+    argument = first_parameter(function)
+    aliases: list[str] = []
     for statement in function.body:
         if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
             continue  # the docstring
@@ -247,9 +267,8 @@ def argument_holders(function: Function) -> set[str]:
             and statement.value.id == argument
         ):
             break
-        if stored[statement.targets[0].id] == 1:
-            holders.add(statement.targets[0].id)
-    return holders
+        aliases.append(statement.targets[0].id)
+    return aliases
 
 
 def _names_bound_by(node: ast.AST) -> list[str]:
@@ -265,6 +284,42 @@ def _names_bound_by(node: ast.AST) -> list[str]:
     if isinstance(node, ast.ExceptHandler) or type(node).__name__ in ("MatchAs", "MatchStar"):
         return [node.name] if isinstance(getattr(node, "name", None), str) else []  # type: ignore[attr-defined]
     return []
+
+
+def returns_argument_call(decorator: Function, wrapper: ast.FunctionDef) -> bool:
+    """A plain wrapper whose every `return` calls the decorated function: `return meth(self, *args)`.
+
+    Not a generator, decorated at most by `functools.wraps`, the decorator's
+    argument not rebound, and no other return: what calling it makes is what
+    calling the decorated function makes.
+    """
+    argument = first_parameter(decorator)
+    if argument is None or argument not in argument_holders(decorator) or not is_plain_wrapper(wrapper):
+        return False
+    returns: list[ast.Return] = []
+    pending: list[ast.AST] = list(wrapper.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            return False
+        if isinstance(node, ast.Return):
+            returns.append(node)
+        pending.extend(ast.iter_child_nodes(node))
+    if not returns:
+        return False
+    for statement in returns:
+        call = statement.value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == argument):
+            return False
+    return argument not in _parameter_names(wrapper)
+
+
+def _parameter_names(function: Function) -> set[str]:
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, arguments.vararg, *arguments.kwonlyargs, arguments.kwarg]
+    return {arg.arg for arg in every if arg is not None}
 
 
 def is_plain_wrapper(function: Function) -> bool:
@@ -318,6 +373,11 @@ def is_overload(function: ast.AST) -> bool:
 
 
 def runtime_bindings(bindings: list[T]) -> list[T]:
-    """Without the `@overload` defs when an implementation binds the name too: it replaces them."""
-    kept = [binding for binding in bindings if not is_overload(binding.node)]  # type: ignore[attr-defined]
+    """Without the `@overload` defs, and the defs only type checkers see (`if TYPE_CHECKING:`), when
+    another binding of the name remains: at run time that one is what the name holds."""
+    kept = [
+        binding
+        for binding in bindings
+        if not is_overload(binding.node) and not binding.for_type_checkers  # type: ignore[attr-defined]
+    ]
     return kept if kept and len(kept) < len(bindings) else bindings

@@ -21,7 +21,7 @@ from typing import Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
 from flake8_async_tips.bodies import always_raises, is_stub
-from flake8_async_tips.decorators import argument_holders, first_parameter, returned_name
+from flake8_async_tips.decorators import argument_holders, first_parameter, leading_aliases, returned_name
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -142,10 +142,13 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str], l
     # only say whether a value is returned. Shared nodes: nothing binds in them.
     argument = first_parameter(function)
     names = [returned_name(returned) for returned in facts.returns]
-    holders = argument_holders(function)
-    # `orig = fn; ...; return orig` gives back the argument: kept as `return fn`. Rebound in the
-    # body (`self = other`), the argument's own name no longer gives it back.
-    names = [argument if name in holders else None if name == argument else name for name in names]
+    if argument in facts.bound_names:
+        # Rebound in the body (`self = other`): a return of that name no longer gives back the argument.
+        names = [None if name == argument else name for name in names]
+    if set(names) & set(leading_aliases(function)):
+        # `orig = fn; ...; return orig` gives back the argument: kept as `return fn`.
+        holders = argument_holders(function)
+        names = [argument if name in holders else name for name in names]
     kept.extend(ast.Return(value=ast.Name(id=name, ctx=ast.Load())) for name in names if name is not None)
     if any(returned.value is None for returned in facts.returns):
         kept.append(_RETURNS_NOTHING)
@@ -162,8 +165,23 @@ def _prune(function: Function, pruned: dict[Function, bool], stored: set[str], l
         kept.append(_RETURNS_A_VALUE)
     kept.append(_PASS)  # a real body, not a stub's
     function.body = kept
-    _drop_signature(function, keep_first=argument if argument in names else None)
+    # The argument's name is kept where something returns it, or a nested wrapper returns its call.
+    kept_first = argument in names or any(
+        isinstance(statement, _FUNCTIONS) and _returns_call_of(statement, argument) for statement in kept
+    )
+    _drop_signature(function, keep_first=argument if kept_first else None)
     pruned[function] = facts.is_generator
+
+
+def _returns_call_of(function: Function, name: Optional[str]) -> bool:
+    """Does a (pruned) def return a call of `name`, an outer name?"""
+    return name is not None and any(
+        isinstance(statement, ast.Return)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Name)
+        and statement.value.func.id == name
+        for statement in function.body
+    )
 
 
 def _drop_signature(function: Function, keep_first: Optional[str] = None) -> None:

@@ -335,3 +335,31 @@ def named_elsewhere(top: str, name: str, linted: str) -> bool:
         except OSError:
             return True
     return False
+
+
+# `class Name(Base, mixins.Other[T], metaclass=M):` up to the first `)`, over several lines if need be.
+_CLASS_STATEMENT_BASES = re.compile(rb"^[ \t]*class[ \t]+\w+[ \t]*\(([^)]*)", re.MULTILINE)
+_WORD = re.compile(rb"[A-Za-z_]\w*")
+
+
+@lru_cache(maxsize=64)
+def names_in_class_bases(top: str) -> Optional[frozenset[str]]:
+    """Every name written in the bases of a class statement of a source file under `top`.
+
+    A class whose name is not among them has no subclass in the project
+    (short of one made by `type(...)` at run time). None when it cannot be told.
+    """
+    files = project_source_files(top)
+    if files is None:
+        return None
+    found: set[bytes] = set()
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        if b"class" in text:
+            for bases in _CLASS_STATEMENT_BASES.findall(text):
+                found.update(_WORD.findall(bases))
+    return frozenset(word.decode("ascii", "replace") for word in found)

@@ -153,6 +153,9 @@ class CallableKinds(Evaluator):
                 effects |= self._def_effects(item, called=False)
             elif item == decorators.ARGUMENT:
                 effects.add(decorators.KEEPS)
+            elif isinstance(item, ast.FunctionDef) and decorators.returns_argument_call(node, item):
+                # `def _check(self, *a): ...; return meth(self, *a)`: calling it makes what meth makes.
+                effects.add(decorators.KEEPS)
             elif isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and decorators.is_plain_wrapper(item):
                 effects.add(decorators.Effect(makes=self._plain_kind(item)))
             else:
@@ -285,7 +288,8 @@ class CallableKinds(Evaluator):
         if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.GENERATOR_FUNCTION):
             return Verdict.YES
         if kind == CallableKind.SYNC_FUNCTION and isinstance(value, Definition):
-            if not _returns_a_value(value.node):
+            # A decorated def's returns are its own, not those of the wrapper it is replaced by.
+            if not value.node.decorator_list and not _returns_a_value(value.node):  # type: ignore[union-attr]
                 return Verdict.YES
         if isinstance(value, External) and value.name in _NON_AWAITABLE_RESULTS:
             return Verdict.YES

@@ -18,6 +18,7 @@ from flake8_async_tips.inference.module_cache import _CLASS_BASES
 from flake8_async_tips.inference.project_names import ProjectNames
 from flake8_async_tips.inference.syntax import _class_level_annotation
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, _known_base
+from flake8_async_tips.project import names_in_class_bases, project_root
 from flake8_async_tips.scopes import Scope
 from flake8_async_tips.verdict import Verdict
 
@@ -60,6 +61,24 @@ class ClassModel(ProjectNames):
         if status == _ABSENT and stored:
             return self._stored_values(cls, attribute, depth + 1)
         return None  # a class-level value and instance stores: which one is seen depends on the calls
+
+    def _subclassed_in_project(self, node: ast.ClassDef) -> bool:
+        """May a class of the project subclass this one? Judged by the names in every class statement's
+        bases (on disk, and in this module as read); True when that cannot be told."""
+        layout = self.layout
+        if layout.directory is None:
+            return True
+        top = project_root(layout.directory) or (layout.roots[0] if layout.roots else layout.directory)
+        named = names_in_class_bases(top)
+        if named is None or node.name in named:
+            return True
+        if self.bindings.walk_order is None:
+            return False  # another module, read from disk: the scan saw its class statements
+        # The linted module as the editor has it, which may differ from the disk.
+        own = self.__dict__.get("_names_in_own_bases")
+        if own is None:
+            own = self.__dict__["_names_in_own_bases"] = _names_in_bases(self.bindings.root_scope)
+        return node.name in own
 
     def _stored_only_on_self(self, cls: Definition, attribute: str) -> bool:
         """Every store of `attribute` in the module is `self.<attribute> = ...` in an instance method of a class."""
@@ -257,6 +276,21 @@ class ClassModel(ProjectNames):
 
     def _is_abc_metaclass(self, keyword: ast.keyword, scope: Scope) -> bool:
         return keyword.arg == "metaclass" and self.qualified_name(keyword.value, scope) == "abc.ABCMeta"
+
+
+def _names_in_bases(root: Optional[Scope]) -> frozenset[str]:
+    """The names (`Base`, `mixins.Base`'s `Base`) in the bases of every class statement of a module."""
+    found: set[str] = set()
+    for scope in [] if root is None else root.preorder():
+        statement = scope.node
+        if isinstance(statement, ast.ClassDef):
+            for base in statement.bases:
+                for node in ast.walk(base):
+                    if isinstance(node, ast.Name):
+                        found.add(node.id)
+                    elif isinstance(node, ast.Attribute):
+                        found.add(node.attr)
+    return frozenset(found)
 
 
 def _is_none(expr: ast.expr) -> bool:

@@ -165,10 +165,13 @@ class Evaluator(CallSiteModel):
         if class_binding is None:
             return None
         bound_to = decorators.first_parameter_binding(function)
+        # A class no class statement of the project subclasses: `self` is an instance of it
+        # exactly, and its methods are its own (none is overridden).
+        subclassed = self._subclassed_in_project(owner)
         if bound_to == "instance":
-            return frozenset({Instance(class_binding, exact=False)})
+            return frozenset({Instance(class_binding, exact=not subclassed)})
         if bound_to == "class":
-            return frozenset({replace(class_binding, overridable=True)})
+            return frozenset({replace(class_binding, overridable=subclassed)})
         return None
 
     def _class_definition(self, node: ast.ClassDef) -> Optional[Definition]:

@@ -1,6 +1,7 @@
 """Decorators read in outline from shop/decorators.py."""
 
 from shop.decorators import (
+    guarded,
     identity,
     in_thread,
     late_alias,
@@ -9,6 +10,7 @@ from shop.decorators import (
     refresh_now,
     registered,
     retry,
+    sometimes,
     timed,
     unwrapped,
 )
@@ -59,6 +61,25 @@ async def audit_unwrapped():
 @late_alias
 async def audit_late():
     pass
+
+
+class Transaction:
+    def validate(self):
+        pass
+
+    @guarded
+    async def start(self):
+        pass
+
+    @sometimes
+    async def stop(self):
+        pass
+
+    async def __aenter__(self):
+        await self.start()  # the wrapper returns the coroutine: awaiting it is right
+        self.start()  # error: ASY100
+        self.stop()
+        await self.stop()
 
 
 async def main():

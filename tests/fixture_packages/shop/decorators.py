@@ -99,3 +99,25 @@ def late_alias(fn):
     fn = getattr(fn, "__wrapped__", fn)
     original = fn
     return original
+
+
+def guarded(meth):
+    """asyncpg's connresource.guarded: a sync wrapper that returns the decorated function's call."""
+
+    @functools.wraps(meth)
+    def _check(self, *args, **kwargs):
+        self.validate()
+        return meth(self, *args, **kwargs)
+
+    return _check
+
+
+def sometimes(meth):
+    """A wrapper with another return than the call: unknown."""
+
+    def _maybe(*args):
+        if not args:
+            return None
+        return meth(*args)
+
+    return _maybe
