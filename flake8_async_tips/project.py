@@ -324,15 +324,18 @@ def named_elsewhere(top: str, name: str, linted: str) -> bool:
     files = project_source_files(top)
     if files is None:
         return True
-    word = re.compile(rb"(?<!\w)" + re.escape(name.encode()) + rb"(?!\w)")
+    needle = name.encode()
+    word = re.compile(rb"(?<!\w)" + re.escape(needle) + rb"(?!\w)")
     for path in files:
         if os.path.abspath(path) == linted:
             continue
         try:
             with open(path, "rb") as handle:
-                if word.search(handle.read()):
-                    return True
+                text = handle.read()
         except OSError:
+            return True
+        # The plain search first: most files do not hold the name at all.
+        if needle in text and word.search(text):
             return True
     return False
 

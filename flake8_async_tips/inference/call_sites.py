@@ -135,6 +135,8 @@ class CallSiteModel(FixtureModel):
             return None
         if id(function) in self.bindings.method_class or not self._takes_one_value(arg, function):
             return None
+        if not any(function.name in loaded for loaded in self.bindings.loaded_names.values()):
+            return None  # called nowhere in the module (the cheap question first)
         references = self._references()
         definition = self._sole_definition(function, references)
         if definition is None or function.name in references.strings:
