@@ -120,6 +120,15 @@ class BindingIndex:
         a missing one); None when the answer is not known (a star import on
         the way).
         """
+        return self._search(name, scope)[0]
+
+    def star_imports_reached(self, name: str, scope: Scope) -> Optional[list[str]]:
+        """The modules star-imported where a lookup of `name` in `scope` gives up (None: not so)."""
+        found, star_scope = self._search(name, scope)
+        return None if found is not None or star_scope is None else star_scope.star_imports or None
+
+    def _search(self, name: str, scope: Scope) -> tuple[Optional[list[Binding]], Optional[ScopeBindings]]:
+        """(what `lookup` answers, the scope whose star import stopped the search, if one did)."""
         current: Optional[Scope] = scope
         starting = True
         while current is not None:
@@ -129,35 +138,16 @@ class BindingIndex:
                 continue
             bindings = self.of(current.node)
             if bindings.opaque:
-                return None
+                return None, None
             if name in bindings.declared_global:
-                return self._module_lookup(name)
+                return self._module_lookup(name), None
             if name in bindings.names and name not in bindings.declared_nonlocal:
-                return bindings.names[name]
+                return bindings.names[name], None
             if bindings.has_star_import:
-                return None
+                return None, bindings
             starting = False
             current = current.parent
-        return []
-
-    def star_imports_reached(self, name: str, scope: Scope) -> Optional[list[str]]:
-        """The modules star-imported where a lookup of `name` in `scope` gives up (None: not so)."""
-        current: Optional[Scope] = scope
-        starting = True
-        while current is not None:
-            if current.kind is ScopeKind.CLASS and not starting:
-                current = current.parent
-                continue
-            bindings = self.of(current.node)
-            if bindings.opaque or name in bindings.declared_global:
-                return None
-            if name in bindings.names and name not in bindings.declared_nonlocal:
-                return None
-            if bindings.has_star_import:
-                return bindings.star_imports or None
-            starting = False
-            current = current.parent
-        return None
+        return [], None
 
     def _module_lookup(self, name: str) -> Optional[list[Binding]]:
         bindings = self.of(self.module)
