@@ -56,6 +56,14 @@ class ProjectLayout:
         dotted = ".".join([*base, rest] if rest else base)
         return dotted or None
 
+    @property
+    def project_folder(self) -> Optional[str]:
+        """The folder whose source files are the project (searched for callers and subclasses): the
+        nearest one with a project marker, else the import root of the module's package."""
+        if self.directory is None:
+            return None
+        return project_root(self.directory) or (self.roots[0] if self.roots else self.directory)
+
     def find_module_file(self, dotted: str) -> Optional[str]:
         """The source file of a project module, or None if no root has it."""
         return _find_module_file(self.roots, dotted)

@@ -48,7 +48,7 @@ from flake8_async_tips.bindings import Binding
 from flake8_async_tips.decorators import name_leaf
 from flake8_async_tips.inference.fixtures import FixtureModel
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Instance, Values
-from flake8_async_tips.project import named_elsewhere, project_root
+from flake8_async_tips.project import named_elsewhere
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -263,7 +263,7 @@ class CallSiteModel(FixtureModel):
 
     def _named_elsewhere(self, name: str) -> bool:
         layout = self.layout  # type: ignore[attr-defined]
-        if layout.directory is None or layout.file_name is None:
+        top = layout.project_folder
+        if top is None or layout.file_name is None:
             return True
-        top = project_root(layout.directory) or (layout.roots[0] if layout.roots else layout.directory)
         return named_elsewhere(top, name, os.path.join(layout.directory, layout.file_name))

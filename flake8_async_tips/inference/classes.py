@@ -18,7 +18,7 @@ from flake8_async_tips.inference.module_cache import _CLASS_BASES
 from flake8_async_tips.inference.project_names import ProjectNames
 from flake8_async_tips.inference.syntax import _class_level_annotation
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, _known_base
-from flake8_async_tips.project import names_in_class_bases, project_root
+from flake8_async_tips.project import names_in_class_bases
 from flake8_async_tips.scopes import Scope
 from flake8_async_tips.verdict import Verdict
 
@@ -65,11 +65,8 @@ class ClassModel(ProjectNames):
     def _subclassed_in_project(self, node: ast.ClassDef) -> bool:
         """May a class of the project subclass this one? Judged by the names in every class statement's
         bases (on disk, and in this module as read); True when that cannot be told."""
-        layout = self.layout
-        if layout.directory is None:
-            return True
-        top = project_root(layout.directory) or (layout.roots[0] if layout.roots else layout.directory)
-        named = names_in_class_bases(top)
+        top = self.layout.project_folder
+        named = None if top is None else names_in_class_bases(top)
         if named is None or node.name in named:
             return True
         if self.bindings.walk_order is None:
