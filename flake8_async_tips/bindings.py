@@ -230,10 +230,11 @@ class _BindingCollector(ScopedVisitor):
         self.index.class_scope[id(node)] = self.scope
 
     def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load):
-            loaded = self.index.loaded_names.get(id(self.scope.node))
+        if node.ctx.__class__ is ast.Load:
+            key = id(self.scope.node)
+            loaded = self.index.loaded_names.get(key)
             if loaded is None:
-                loaded = self.index.loaded_names[id(self.scope.node)] = set()
+                loaded = self.index.loaded_names[key] = set()
             loaded.add(node.id)
         elif id(node) not in self.described_targets:
             self._bind_here(node.id, node)

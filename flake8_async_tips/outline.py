@@ -22,6 +22,7 @@ from typing import Optional, Union
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
 from flake8_async_tips.bodies import always_raises, is_stub
 from flake8_async_tips.decorators import argument_holders, first_parameter, leading_aliases, returned_name
+from flake8_async_tips.node_fields import child_nodes
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
@@ -89,7 +90,7 @@ def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
             found.append(node)
         elif isinstance(node, ast.stmt):
             # Statements nest only in statements (if/for/try/with/match/class bodies).
-            for child in ast.iter_child_nodes(node):
+            for child in child_nodes(node):
                 if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
                     pending.append(child)
         elif isinstance(node, (ast.excepthandler, ast.match_case)):
@@ -256,7 +257,7 @@ class _BodyFacts:
                 # Even in a nested class or def: it rebinds a module name, which then is not known.
                 self.globals.append(node)
             if not own:
-                pending.extend((child, False, False) for child in ast.iter_child_nodes(node))
+                pending.extend((child, False, False) for child in child_nodes(node))
                 continue
             if isinstance(node, _YIELDS):
                 if in_comprehension:
@@ -271,7 +272,7 @@ class _BodyFacts:
                     continue  # pruned on its own, stored attributes included
                 body = [node.body] if isinstance(node, ast.Lambda) else node.body
                 body_ids = {id(child) for child in body}
-                for child in ast.iter_child_nodes(node):
+                for child in child_nodes(node):
                     # Headers (decorators, defaults, annotations, bases) are evaluated
                     # in this function: a yield there makes it a generator.
                     if id(child) not in body_ids and _contains_yield(child):
@@ -279,7 +280,7 @@ class _BodyFacts:
                     pending.append((child, False, False))
                 continue
             nested_comprehension = in_comprehension or isinstance(node, _COMPREHENSIONS)
-            pending.extend((child, True, nested_comprehension) for child in ast.iter_child_nodes(node))
+            pending.extend((child, True, nested_comprehension) for child in child_nodes(node))
 
     def _read_statements(self, function: Function, direct_defs: set[int]) -> None:
         """The same facts from the statements alone, for a body with no `yield`, `:=` or `for obj.attr in`.

@@ -20,6 +20,8 @@ from typing import Any, Optional
 
 from flake8_plugin_utils import Visitor
 
+from flake8_async_tips.node_fields import field_plan
+
 # PEP 649 (3.14) turns annotations into lazily compiled functions of their
 # own, whose rules for `await` differ from the enclosing scope's.
 ANNOTATIONS_ARE_LAZY = sys.version_info >= (3, 14)
@@ -149,16 +151,10 @@ class ScopedVisitor(Visitor[Any]):
         self.run(node)
 
 
-# Fields that never hold a node worth visiting: expression contexts and operators.
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(cls: type) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(cls)
-    if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(f for f in getattr(cls, "_fields", ()) if f not in _SKIPPED_FIELDS)
-    return fields
+# A node class -> the fields to walk, last first; _SPECIAL for the nodes whose children
+# are not all evaluated in the node's own scope.
+_SPECIAL: tuple[str, ...] = ("<special>",)
+_WALK_PLANS: dict[type, tuple[str, ...]] = {}
 
 
 def _defines_hook(visitor_class: type, name: str) -> bool:
@@ -206,23 +202,27 @@ def walk_together(
     for visitor in visitors:
         visitor.scope = visitor.root_scope = root
     failures: dict[ScopedVisitor, Exception] = {}
+    # Node class -> the hooks of the visitors still walking; most classes have none.
     dispatch: dict[type, list[tuple[ScopedVisitor, Any]]] = {}
     for node, scope in visited:
-        cls = node.__class__
-        hooks = dispatch.get(cls)
+        hooks = dispatch.get(node.__class__)
         if hooks is None:
-            name = "visit_" + cls.__name__
-            hooks = dispatch[cls] = [
-                (visitor, getattr(visitor, name)) for visitor in visitors if _defines_hook(type(visitor), name)
+            name = "visit_" + node.__class__.__name__
+            hooks = dispatch[node.__class__] = [
+                (visitor, getattr(visitor, name))
+                for visitor in visitors
+                if visitor not in failures and _defines_hook(type(visitor), name)
             ]
+        if not hooks:
+            continue
         for visitor, hook in hooks:
-            if visitor in failures:
-                continue
             visitor.scope = scope
             try:
                 hook(node)
             except Exception as error:  # noqa: BLE001 - reported by the caller; the others go on
-                failures[visitor] = error
+                if visitor not in failures:
+                    failures[visitor] = error
+                    _drop_hooks_of(visitor, dispatch)
     for visitor in visitors:
         if visitor not in failures:
             visitor.scope = root
@@ -233,47 +233,61 @@ def walk_together(
     return failures
 
 
+def _drop_hooks_of(visitor: ScopedVisitor, dispatch: dict[type, list[tuple[ScopedVisitor, Any]]]) -> None:
+    """A visitor that failed sees no more nodes (the lists are replaced: one may be being iterated)."""
+    for cls, hooks in dispatch.items():
+        dispatch[cls] = [(other, hook) for other, hook in hooks if other is not visitor]
+
+
 def _walk(tree: ast.AST, root: Scope, order: Optional[WalkOrder]) -> Iterator[tuple[ast.AST, Scope]]:
-    """Every node of `tree`, parents first, with the scope that evaluates it (appended to `order`)."""
+    """Every node of `tree`, parents first, with the scope that evaluates it (appended to `order`).
+
+    Every node of every linted file passes here once: the children of a
+    plain node are pushed straight from its walk plan, without building a
+    list of them.
+    """
     walk = _ScopeWalk(not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree))
     stack: list[tuple[ast.AST, Scope]] = [(tree, root)]
+    pop, push, plans, node_class = stack.pop, stack.append, _WALK_PLANS, ast.AST
     while stack:
-        node, scope = stack.pop()
+        node, scope = pop()
         if order is not None:
             order.nodes.append(node)
             order.scopes.append(scope)
         yield node, scope
-        children = walk.children(node, scope)
-        children.reverse()
-        stack.extend(children)
+        cls = node.__class__
+        plan = plans.get(cls)
+        if plan is None:
+            plan = plans[cls] = _SPECIAL if issubclass(cls, _SCOPE_MAKERS) or cls.__name__ in _SPECIAL_NAMES else (
+                tuple(reversed(field_plan(cls)))
+            )
+        if plan is _SPECIAL:
+            children = list(walk.special_children(node, scope))
+            children.reverse()
+            stack.extend(children)
+            continue
+        for name in plan:
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for item in reversed(value):
+                    if isinstance(item, node_class):
+                        push((item, scope))
+            elif isinstance(value, node_class):
+                push((value, scope))
 
 
 class _ScopeWalk:
-    """Which children a node has, and the scope that evaluates each."""
+    """The children of the nodes that open or enter scopes, and the scope that evaluates each."""
 
     def __init__(self, evaluates_annotations: bool) -> None:
         self.evaluates_annotations = evaluates_annotations
-
-    def children(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
-        if isinstance(node, _SCOPE_MAKERS) or node.__class__.__name__ in _SPECIAL_NAMES:
-            return list(self._special_children(node, scope))
-        found: list[tuple[ast.AST, Scope]] = []
-        for name in _child_fields(node.__class__):
-            value = getattr(node, name, None)
-            if isinstance(value, ast.AST):
-                found.append((value, scope))
-            elif isinstance(value, list):
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        found.append((item, scope))
-        return found
 
     def _new_scope(self, kind: ScopeKind, node: ast.AST, parent: Scope) -> Scope:
         scope = Scope(kind, node, parent)
         parent.children.append(scope)
         return scope
 
-    def _special_children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
+    def special_children(self, node: ast.AST, scope: Scope) -> Iterator[tuple[ast.AST, Scope]]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             yield from self._in_scope(node.decorator_list, scope)
             yield from self._defaults(node.args, scope)
