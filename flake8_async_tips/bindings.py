@@ -73,6 +73,8 @@ class BindingIndex:
         self.attribute_stores: dict[str, list[Binding]] = {}
         # Attribute names stored where no store was recorded (bodies read in outline).
         self.unrecorded_stores: set[str] = set()
+        # Those of them stored only as `self.<name> = ...` in the instance methods of a class.
+        self.unrecorded_self_stores: set[str] = set()
         # `setattr(...)`, `vars(...)` or `__dict__` somewhere: any attribute may be written.
         self.writes_attributes_dynamically = False
         # The names each scope loads, by the node that opens it (the linted file's only).

@@ -21,7 +21,13 @@ from typing import Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
 from flake8_async_tips.bodies import always_raises, is_stub
-from flake8_async_tips.decorators import argument_holders, first_parameter, leading_aliases, returned_name
+from flake8_async_tips.decorators import (
+    argument_holders,
+    first_parameter,
+    first_parameter_binding,
+    leading_aliases,
+    returned_name,
+)
 from flake8_async_tips.node_fields import child_nodes
 
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
@@ -42,13 +48,16 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     """
     pruned: dict[Function, bool] = {}
     stored: set[str] = set()
+    self_stored: set[str] = set()
     lines = _source_lines(source)
+    methods = _instance_methods(tree)
     for function in _functions_outside_bodies(tree):
-        _prune(function, pruned, stored, lines)
+        _prune(function, pruned, (stored, self_stored), lines, methods.get(id(function)))
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
-    index.stored_attributes |= stored
+    index.stored_attributes |= stored | self_stored
     index.unrecorded_stores |= stored
+    index.unrecorded_self_stores |= self_stored - stored
     _forget_nested_scopes(index, tree)
     for function, is_generator in pruned.items():
         # Shared: what is kept per module is what the garbage collector walks.
@@ -98,6 +107,28 @@ def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
     return found
 
 
+def _instance_methods(tree: ast.Module) -> dict[int, str]:
+    """The defs in the class bodies of the module (outside functions) whose first parameter is the instance:
+    by node, that parameter's name."""
+    found: dict[int, str] = {}
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if isinstance(statement, _FUNCTIONS) and first_parameter_binding(statement) == "instance":
+                    name = first_parameter(statement)
+                    if name is not None:
+                        found[id(statement)] = name
+            pending.extend(node.body)
+        elif isinstance(node, ast.stmt) and not isinstance(node, _FUNCTIONS):
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for child in getattr(node, field, ()):
+                    nested = isinstance(child, (ast.excepthandler, ast.match_case))
+                    pending.extend(getattr(child, "body", ()) if nested else [child])
+    return found
+
+
 def _source_lines(source: Optional[bytes]) -> Optional[list[bytes]]:
     # Lines as the tokenizer counts them (\n, \r\n, \r), for the node positions. Not for
     # encodings where the ASCII bytes of `yield` could be part of another character.
@@ -122,9 +153,18 @@ def _read_in_full(function: Function, lines: Optional[list[bytes]]) -> bool:
     return b"yield" in text or b":=" in text or _ATTRIBUTE_TARGET.search(text) is not None
 
 
-def _prune(function: Function, pruned: dict[Function, bool], stored: set[str], lines: Optional[list[bytes]]) -> None:
-    facts = _BodyFacts(function, statements_only=not _read_in_full(function, lines))
-    stored |= facts.stored_attributes
+def _prune(
+    function: Function,
+    pruned: dict[Function, bool],
+    stored: tuple[set[str], set[str]],
+    lines: Optional[list[bytes]],
+    instance_name: Optional[str] = None,
+) -> None:
+    """Cut `function` down; `stored` collects the attribute names its body stores (on other objects, on the
+    instance); `instance_name` is its first parameter when that is the instance of its class."""
+    facts = _BodyFacts(function, statements_only=not _read_in_full(function, lines), instance_name=instance_name)
+    stored[0].update(facts.stored_attributes)
+    stored[1].update(facts.stored_on_instance)
     if facts.unusual_yield:
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
     if is_stub(function) or always_raises(function):
@@ -231,25 +271,41 @@ def _first_argument_only(name: str) -> ast.arguments:
 class _BodyFacts:
     """What a function's own body does (its nested scopes' bodies only for stored attributes and globals)."""
 
-    def __init__(self, function: Function, statements_only: bool = False) -> None:
+    def __init__(self, function: Function, statements_only: bool = False, instance_name: Optional[str] = None) -> None:
         self.is_generator = False
         self.unusual_yield = False
         self.returns: list[ast.Return] = []
         self.globals: list[ast.Global] = []
         self.stored_attributes: set[str] = set()
+        # `self.<name> = ...` in the method's own scope, `self` its instance (`instance_name`), never rebound.
+        self.stored_on_instance: set[str] = set()
+        self._instance_name = instance_name
         # Every name bound in the body's own scope (and, read in full, in its nested scopes: more
         # than needed, never less).
         self.bound_names: set[str] = set()
         direct_defs = {id(node) for node in function.body if isinstance(node, _FUNCTIONS)}
         if statements_only:
             self._read_statements(function, direct_defs)
-            return
+        else:
+            self._read_everything(function, direct_defs)
+        if instance_name in self.bound_names:
+            self.stored_attributes |= self.stored_on_instance  # `self` rebound: not certainly the instance
+            self.stored_on_instance = set()
+
+    def _store(self, target: ast.Attribute, own: bool) -> None:
+        receiver = target.value
+        if own and isinstance(receiver, ast.Name) and receiver.id == self._instance_name:
+            self.stored_on_instance.add(target.attr)
+        else:
+            self.stored_attributes.add(target.attr)
+
+    def _read_everything(self, function: Function, direct_defs: set[int]) -> None:
         # (node, in the function's own scope, inside a comprehension)
         pending: list[tuple[ast.AST, bool, bool]] = [(node, True, False) for node in function.body]
         while pending:
             node, own, in_comprehension = pending.pop()
             if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
-                self.stored_attributes.add(node.attr)
+                self._store(node, own)
             bound = _name_bound_by(node)
             if bound is not None:
                 self.bound_names.add(bound)
@@ -310,7 +366,7 @@ class _BodyFacts:
                     if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
                         self.bound_names.add(inner.id)
                     elif isinstance(inner, ast.Attribute) and not isinstance(inner.ctx, ast.Load):
-                        self.stored_attributes.add(inner.attr)
+                        self._store(inner, own)
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self.bound_names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
             for field in ("body", "orelse", "finalbody", "handlers", "cases"):

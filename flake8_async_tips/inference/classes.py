@@ -40,8 +40,10 @@ class ClassModel(ProjectNames):
         A class-level annotation (`repo: Repo`) says what the instances hold.
         Instance stores are followed only when every store of that name in the
         module is `self.<name> = ...` in an instance method of a class of the
-        module; the stores of the class, its bases and its subclasses there
-        are what its instances may hold. (A store in a class unrelated to it
+        module (in another module, read in outline, the annotation is trusted
+        when every store is such a one, their values being cut away); the
+        stores of the class, its bases and its subclasses there are what its
+        instances may hold. (A store in a class unrelated to it
         does not reach its instances, unless a class elsewhere inherits from
         both: such a combination is not looked for.)
         """
@@ -52,7 +54,11 @@ class ClassModel(ProjectNames):
             return None
         annotation = _class_level_annotation(cls.node, attribute)
         if annotation is not None:
+            # What the class declares its instances hold; the stores on `self` a body read in
+            # outline keeps unseen are the ones type checkers hold to it.
             return self._annotated_instances(annotation, cls.scope, depth + 1)
+        if attribute in self.bindings.unrecorded_self_stores:
+            return None  # stored in a method's body read in outline: its value is not known
         status, found = self._class_lookup(cls, attribute, depth, trusted_stores=stored)
         if status == _UNKNOWN:
             return None

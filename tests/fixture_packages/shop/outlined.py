@@ -86,3 +86,34 @@ class Service:
     def __iter__(self):
         for item in range(3):
             yield item
+
+
+class OutlinedChunks:
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        raise StopAsyncIteration
+
+
+class OutlinedResponse:
+    # Declared at class level, stored only on `self` in a method read in outline: the declaration holds.
+    body: OutlinedChunks = None
+
+    def start(self, payload):
+        self.body = payload
+
+
+class OutlinedReply:
+    # Declared, but also stored on another object (rewire_reply): not certain.
+    content: OutlinedChunks = None
+
+
+def rewire_reply(reply):
+    reply.content = []
+
+
+class OutlinedDraft:
+    # Stored on `self` with no declaration: the value is cut away with the body.
+    def start(self):
+        self.pages = OutlinedChunks()

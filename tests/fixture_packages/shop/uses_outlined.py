@@ -1,5 +1,17 @@
 # What shop.outlined's cut-down function bodies still answer.
-from shop.outlined import Service, fetch, handler, lazy_tick, numbers, refresh, runner, ticks
+from shop.outlined import (
+    OutlinedDraft,
+    OutlinedReply,
+    OutlinedResponse,
+    Service,
+    fetch,
+    handler,
+    lazy_tick,
+    numbers,
+    refresh,
+    runner,
+    ticks,
+)
 
 
 async def main():
@@ -20,3 +32,12 @@ async def main():
     service.stop()  # a stored attribute: not known
     async for item in Service():  # error: ASY300
         print(item)
+
+
+def read_outlined(response: OutlinedResponse, reply: OutlinedReply, draft: OutlinedDraft):
+    for chunk in response.body:  # error: ASY301
+        print(chunk)
+    for chunk in reply.content:  # stored on another object in its module: not known
+        print(chunk)
+    for chunk in draft.pages:  # stored on self, its value cut away: not known
+        print(chunk)
