@@ -75,6 +75,8 @@ class BindingIndex:
         self.unrecorded_stores: set[str] = set()
         # Those of them stored only as `self.<name> = ...` in the instance methods of a class.
         self.unrecorded_self_stores: set[str] = set()
+        # The others, each `self.<name> = <parameter>`: the parameters' annotations, by name.
+        self.self_store_annotations: dict[str, list[ast.expr]] = {}
         # `setattr(...)`, `vars(...)` or `__dict__` somewhere: any attribute may be written.
         self.writes_attributes_dynamically = False
         # The names each scope loads, by the node that opens it (the linted file's only).

@@ -49,15 +49,20 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     pruned: dict[Function, bool] = {}
     stored: set[str] = set()
     self_stored: set[str] = set()
+    declared: dict[str, list[ast.expr]] = {}
     lines = _source_lines(source)
     methods = _instance_methods(tree)
+    stored_none: set[str] = set()
     for function in _functions_outside_bodies(tree):
-        _prune(function, pruned, (stored, self_stored), lines, methods.get(id(function)))
+        _prune(function, pruned, (stored, self_stored, declared, stored_none), lines, methods.get(id(function)))
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
-    index.stored_attributes |= stored | self_stored
+    index.stored_attributes |= stored | self_stored | set(declared) | stored_none
     index.unrecorded_stores |= stored
     index.unrecorded_self_stores |= self_stored - stored
+    index.self_store_annotations = {
+        name: found for name, found in declared.items() if name not in index.unrecorded_self_stores
+    }
     _forget_nested_scopes(index, tree)
     for function, is_generator in pruned.items():
         # Shared: what is kept per module is what the garbage collector walks.
@@ -156,7 +161,7 @@ def _read_in_full(function: Function, lines: Optional[list[bytes]]) -> bool:
 def _prune(
     function: Function,
     pruned: dict[Function, bool],
-    stored: tuple[set[str], set[str]],
+    stored: tuple[set[str], set[str], dict[str, list[ast.expr]], set[str]],
     lines: Optional[list[bytes]],
     instance_name: Optional[str] = None,
 ) -> None:
@@ -165,6 +170,9 @@ def _prune(
     facts = _BodyFacts(function, statements_only=not _read_in_full(function, lines), instance_name=instance_name)
     stored[0].update(facts.stored_attributes)
     stored[1].update(facts.stored_on_instance)
+    stored[3].update(facts.stored_none)
+    for name, declared in facts.annotated_on_instance.items():
+        stored[2].setdefault(name, []).extend(declared)
     if facts.unusual_yield:
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
     if is_stub(function) or always_raises(function):
@@ -268,6 +276,11 @@ def _first_argument_only(name: str) -> ast.arguments:
     )
 
 
+# _NONE_STORES: `obj.attr = None` leaves nothing any use of the attribute could succeed on (no
+# method, no protocol): an instance attribute is judged by the other stores' values. It still makes
+# a method of that name uncertain, as any store does.
+
+
 class _BodyFacts:
     """What a function's own body does (its nested scopes' bodies only for stored attributes and globals)."""
 
@@ -280,6 +293,8 @@ class _BodyFacts:
         # `self.<name> = ...` in the method's own scope, `self` its instance (`instance_name`), never rebound.
         self.stored_on_instance: set[str] = set()
         self._instance_name = instance_name
+        self._instance_store_count: dict[str, int] = {}
+        self.stored_none: set[str] = set()
         # Every name bound in the body's own scope (and, read in full, in its nested scopes: more
         # than needed, never less).
         self.bound_names: set[str] = set()
@@ -288,24 +303,39 @@ class _BodyFacts:
             self._read_statements(function, direct_defs)
         else:
             self._read_everything(function, direct_defs)
+        # `self.<name> = <parameter>` for every store of a name, the parameter annotated: what it declares.
+        self.annotated_on_instance: dict[str, list[ast.expr]] = {}
         if instance_name in self.bound_names:
             self.stored_attributes |= self.stored_on_instance  # `self` rebound: not certainly the instance
             self.stored_on_instance = set()
+        elif self.stored_on_instance:
+            declared = _parameter_stores(function, instance_name, self.bound_names)
+            for name in list(self.stored_on_instance):
+                if len(declared.get(name, ())) == self._instance_store_count[name]:
+                    self.annotated_on_instance[name] = declared[name]
+                    self.stored_on_instance.discard(name)
 
     def _store(self, target: ast.Attribute, own: bool) -> None:
         receiver = target.value
         if own and isinstance(receiver, ast.Name) and receiver.id == self._instance_name:
             self.stored_on_instance.add(target.attr)
+            self._instance_store_count[target.attr] = self._instance_store_count.get(target.attr, 0) + 1
         else:
             self.stored_attributes.add(target.attr)
 
     def _read_everything(self, function: Function, direct_defs: set[int]) -> None:
         # (node, in the function's own scope, inside a comprehension)
         pending: list[tuple[ast.AST, bool, bool]] = [(node, True, False) for node in function.body]
+        none_targets: set[int] = set()
         while pending:
             node, own, in_comprehension = pending.pop()
+            if isinstance(node, ast.Assign) and _is_none(node.value):
+                none_targets.update(id(target) for target in node.targets if isinstance(target, ast.Attribute))
             if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
-                self._store(node, own)
+                if id(node) in none_targets:
+                    self.stored_none.add(node.attr)
+                else:
+                    self._store(node, own)
             bound = _name_bound_by(node)
             if bound is not None:
                 self.bound_names.add(bound)
@@ -361,7 +391,11 @@ class _BodyFacts:
                 if id(node) not in direct_defs:
                     pending.extend((child, False) for child in node.body)  # stored attributes and globals
                 continue
+            assigns_none = isinstance(node, ast.Assign) and _is_none(node.value)
             for target in _statement_targets(node):
+                if assigns_none and isinstance(target, ast.Attribute):
+                    self.stored_none.add(target.attr)  # `proc.stdin = None`: see _NONE_STORES
+                    continue
                 for inner in ast.walk(target):
                     if isinstance(inner, ast.Name) and not isinstance(inner.ctx, ast.Load):
                         self.bound_names.add(inner.id)
@@ -382,6 +416,43 @@ class _BodyFacts:
                         pending.extend((statement, own) for statement in child.body)
                     else:
                         pending.append((child, own))
+
+
+def _parameter_stores(function: Function, instance_name: Optional[str], bound: set[str]) -> dict[str, list[ast.expr]]:
+    """`self.<name> = <parameter>` statements of the body's own scope, by name: the parameters' annotations.
+
+    Only parameters with an annotation that the body never rebinds; `*args`
+    and `**kwargs` annotate their items, not themselves.
+    """
+    arguments = function.args
+    annotations = {
+        arg.arg: arg.annotation
+        for arg in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        if arg.annotation is not None and arg.arg not in bound and arg.arg != instance_name
+    }
+    found: dict[str, list[ast.expr]] = {}
+    if not annotations:
+        return found
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Attribute)
+            and isinstance(node.targets[0].value, ast.Name)
+            and node.targets[0].value.id == instance_name
+            and isinstance(node.value, ast.Name)
+            and node.value.id in annotations
+        ):
+            found.setdefault(node.targets[0].attr, []).append(annotations[node.value.id])
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, field, ()):
+                nested = isinstance(child, (ast.excepthandler, ast.match_case))
+                pending.extend(getattr(child, "body", ()) if nested else [child])
+    return found
 
 
 def _statement_targets(node: ast.AST) -> list[ast.AST]:

@@ -64,9 +64,22 @@ class ClassModel(ProjectNames):
             return None
         if status == _FOUND and not stored:
             return found
+        declared = self.bindings.self_store_annotations.get(attribute)
+        if status == _ABSENT and declared is not None and attribute not in self.bindings.attribute_stores:
+            return self._declared_by_parameters(declared, cls, depth + 1)
         if status == _ABSENT and stored:
             return self._stored_values(cls, attribute, depth + 1)
         return None  # a class-level value and instance stores: which one is seen depends on the calls
+
+    def _declared_by_parameters(self, annotations: list[ast.expr], cls: Definition, depth: int) -> Values:
+        """What `self.x = param` stores hold, by the parameters' annotations (bodies read in outline)."""
+        collected: set[Value] = set()
+        for annotation in annotations:
+            found = self._annotated_instances(annotation, cls.scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
 
     def _subclassed_in_project(self, node: ast.ClassDef) -> bool:
         """May a class of the project subclass this one? Judged by the names in every class statement's

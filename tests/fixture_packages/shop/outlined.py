@@ -117,3 +117,15 @@ class OutlinedDraft:
     # Stored on `self` with no declaration: the value is cut away with the body.
     def start(self):
         self.pages = OutlinedChunks()
+
+
+class OutlinedProcess:
+    # `self.x = parameter` in a body read in outline: the parameter's annotation says what it holds.
+    def __init__(self, output: OutlinedChunks, errors: "OutlinedChunks | None", name):
+        self.output = output
+        self.errors = errors
+        self.label = name
+
+
+def close_outlined(process):
+    process.errors = None  # a None store leaves nothing any use could succeed on

@@ -1,6 +1,7 @@
 # What shop.outlined's cut-down function bodies still answer.
 from shop.outlined import (
     OutlinedDraft,
+    OutlinedProcess,
     OutlinedReply,
     OutlinedResponse,
     Service,
@@ -40,4 +41,13 @@ def read_outlined(response: OutlinedResponse, reply: OutlinedReply, draft: Outli
     for chunk in reply.content:  # stored on another object in its module: not known
         print(chunk)
     for chunk in draft.pages:  # stored on self, its value cut away: not known
+        print(chunk)
+
+
+def read_process(process: OutlinedProcess):
+    for chunk in process.output:  # error: ASY301
+        print(chunk)
+    for chunk in process.errors:  # error: ASY301
+        print(chunk)
+    for chunk in process.label:  # an unannotated parameter: not known
         print(chunk)
