@@ -13,6 +13,15 @@ dropping it is ASY100, ASY101, ASY108 or ASY204, whose messages say
 `Coroutine` or an `async def` is. Awaiting such a call gives an instance of
 T. Annotations are trusted as type checkers trust them; a union with
 anything not awaitable (`Awaitable[None] | None` as a result) says nothing.
+
+Instance attributes of a class in another module (read in outline, its
+function bodies cut) are known by declaration: a class-level annotation
+(`content: StreamReader = None`) or, with none, `self.x = param` in its
+methods where `param` is annotated. Either holds only when every store of
+that name in the module is on `self` in an instance method of a class; a
+store on any other object (`reply.content = []`), `setattr`, `vars()` or
+`__dict__` makes it unknown. A store of `None` (`proc.stdout = None`) does
+not: whatever it leaves, a use of the attribute raises.
 """
 
 from __future__ import annotations
