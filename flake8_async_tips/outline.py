@@ -51,10 +51,9 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     self_stored: set[str] = set()
     declared: dict[str, list[ast.expr]] = {}
     lines = _source_lines(source)
-    methods = _instance_methods(tree)
     stored_none: set[str] = set()
-    for function in _functions_outside_bodies(tree):
-        _prune(function, pruned, (stored, self_stored, declared, stored_none), lines, methods.get(id(function)))
+    for function, instance_name in _functions_outside_bodies(tree):
+        _prune(function, pruned, (stored, self_stored, declared, stored_none), lines, instance_name)
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
     index.stored_attributes |= stored | self_stored | set(declared) | stored_none
@@ -94,43 +93,28 @@ _NO_ARGUMENTS = ast.arguments(
 )
 
 
-def _functions_outside_bodies(tree: ast.Module) -> list[Function]:
-    """Every def in the module's and classes' statements, not inside another function."""
-    found: list[Function] = []
-    pending: list[ast.AST] = list(tree.body)
+def _functions_outside_bodies(tree: ast.Module) -> list[tuple[Function, Optional[str]]]:
+    """Every def in the module's and classes' statements, not inside another function.
+
+    Each with the name its first parameter gives the instance, for a method
+    whose first parameter is bound to it (None for the others).
+    """
+    found: list[tuple[Function, Optional[str]]] = []
+    # (node, the class whose body holds it)
+    pending: list[tuple[ast.AST, Optional[ast.ClassDef]]] = [(statement, None) for statement in tree.body]
     while pending:
-        node = pending.pop()
+        node, owner = pending.pop()
         if isinstance(node, _FUNCTIONS):
-            found.append(node)
+            method = owner is not None and first_parameter_binding(node) == "instance"
+            found.append((node, first_parameter(node) if method else None))
         elif isinstance(node, ast.stmt):
+            inner = node if isinstance(node, ast.ClassDef) else owner
             # Statements nest only in statements (if/for/try/with/match/class bodies).
             for child in child_nodes(node):
                 if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
-                    pending.append(child)
+                    pending.append((child, inner))
         elif isinstance(node, (ast.excepthandler, ast.match_case)):
-            pending.extend(node.body)
-    return found
-
-
-def _instance_methods(tree: ast.Module) -> dict[int, str]:
-    """The defs in the class bodies of the module (outside functions) whose first parameter is the instance:
-    by node, that parameter's name."""
-    found: dict[int, str] = {}
-    pending: list[ast.AST] = list(tree.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.ClassDef):
-            for statement in node.body:
-                if isinstance(statement, _FUNCTIONS) and first_parameter_binding(statement) == "instance":
-                    name = first_parameter(statement)
-                    if name is not None:
-                        found[id(statement)] = name
-            pending.extend(node.body)
-        elif isinstance(node, ast.stmt) and not isinstance(node, _FUNCTIONS):
-            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-                for child in getattr(node, field, ()):
-                    nested = isinstance(child, (ast.excepthandler, ast.match_case))
-                    pending.extend(getattr(child, "body", ()) if nested else [child])
+            pending.extend((statement, owner) for statement in node.body)
     return found
 
 
