@@ -225,6 +225,17 @@ AWAITED_TUPLES = {
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
 
+# What calling these gives, element by element: `send, receive = trio.open_memory_channel(0)`
+# (each a class whose `__new__` returns a tuple; also called subscripted, `[int](0)`).
+# Checked by running each entry (tests/test_result_tables.py).
+RETURNED_TUPLES = {
+    "trio.open_memory_channel": ("trio.MemorySendChannel", "trio.MemoryReceiveChannel"),
+    "anyio.create_memory_object_stream": (
+        "anyio.streams.memory.MemoryObjectSendStream",
+        "anyio.streams.memory.MemoryObjectReceiveStream",
+    ),
+}
+
 # Methods inherited from a base the table names once.
 BASE_CLASSES = {
     "concurrent.futures.ThreadPoolExecutor": "concurrent.futures.Executor",

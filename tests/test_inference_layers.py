@@ -25,6 +25,7 @@ LAYERS = [
     "module_cache",
     "project_names",
     "classes",
+    "construction",
     "functions",
     "annotations",
     "fixtures",

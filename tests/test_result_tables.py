@@ -1,7 +1,8 @@
 """The tables of what awaiting or entering a library call gives, checked by running each entry.
 
 `known_apis.AWAITED_AS` (what `await f(...)` gives), `AWAITED_TUPLES` (the
-same, element by element, for `reader, writer = await ...`) and the entries of
+same, element by element, for `reader, writer = await ...`), `RETURNED_TUPLES`
+(`send, receive = trio.open_memory_channel(0)`, also subscripted) and the entries of
 `known_apis.ENTERED_AS` keyed by a library method (what `async with
 f(...) as x` binds) say what no annotation of the library says. Each is run
 here against the installed library, on this machine only: subprocesses of
@@ -176,3 +177,24 @@ def test_the_tables_know_the_methods_of_what_is_made(made: str) -> None:
     assert known, f"no coroutine method of {made} is in the tables"
     for attribute in known:
         assert inspect.iscoroutinefunction(getattr(cls, attribute)), f"{made}.{attribute}"
+
+
+def _made_by_calling(callee: str) -> tuple[type, ...]:
+    """Call the table's entry (bare and subscripted) and return the types of what it gives."""
+    module, _, attribute = callee.rpartition(".")
+    factory = getattr(__import__(module, fromlist=[attribute]), attribute)
+    bare = factory(1)
+    subscripted = factory[int](1)
+    assert [type(item) for item in bare] == [type(item) for item in subscripted]
+    for item in (*bare, *subscripted):
+        close = getattr(item, "close", None)
+        if close is not None:
+            close()
+    return tuple(type(item) for item in bare)
+
+
+@pytest.mark.parametrize("callee", sorted(known_apis.RETURNED_TUPLES))
+def test_calling_gives_the_tuple_the_table_says(callee: str) -> None:
+    pytest.importorskip(callee.partition(".")[0])
+    made = tuple(_class_named(name) for name in known_apis.RETURNED_TUPLES[callee])
+    assert _made_by_calling(callee) == made

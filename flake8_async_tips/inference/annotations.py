@@ -283,6 +283,11 @@ class AnnotationModel(FunctionModel):
                 return names.index(expr.id) if expr.id in names else -1
         return -1
 
+    def _is_tuple_annotation(self, annotation: ast.expr, scope: Scope) -> bool:
+        """`tuple[A, B]`, `Tuple[A, B]`, or either as a string."""
+        parsed = _parsed_string(annotation)
+        return isinstance(parsed, ast.Subscript) and self.qualified_name(parsed.value, scope) in _TUPLES
+
     def _annotated_element(self, function: Definition, kind: str, position: int, depth: int) -> Values:
         """Element `position` of what calling (or awaiting) the def gives, by its `-> tuple[A, B]` annotation."""
         node = function.node
@@ -290,9 +295,10 @@ class AnnotationModel(FunctionModel):
             return None
         if not self._is_plain_result(function, kind, depth + 1):
             return None
-        parsed = _parsed_string(node.returns)
-        if not isinstance(parsed, ast.Subscript) or self.qualified_name(parsed.value, function.scope) not in _TUPLES:
+        if not self._is_tuple_annotation(node.returns, function.scope):
             return None
+        parsed = _parsed_string(node.returns)
+        assert isinstance(parsed, ast.Subscript)
         elements = parsed.slice.elts if isinstance(parsed.slice, ast.Tuple) else [parsed.slice]
         if position >= len(elements) or any(isinstance(e, ast.Constant) and e.value is ... for e in elements):
             return None  # `tuple[X, ...]` says nothing of the length

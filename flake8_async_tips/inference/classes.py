@@ -8,6 +8,7 @@ member, which evaluates its binding), and asks it `values`,
 
 from __future__ import annotations
 
+import abc
 import ast
 from typing import Optional, Union
 
@@ -17,7 +18,15 @@ from flake8_async_tips.bodies import always_raises
 from flake8_async_tips.inference.module_cache import _CLASS_BASES
 from flake8_async_tips.inference.project_names import ProjectNames
 from flake8_async_tips.inference.syntax import _class_level_annotation
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, _known_base
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    NAMESPACE_HOOKS,
+    Definition,
+    External,
+    Value,
+    Values,
+    _known_base,
+)
 from flake8_async_tips.project import names_in_class_bases
 from flake8_async_tips.scopes import Scope
 from flake8_async_tips.verdict import Verdict
@@ -198,6 +207,8 @@ class ClassModel(ProjectNames):
             return _UNKNOWN, None
         node = cls.node
         assert isinstance(node, ast.ClassDef)
+        if (node.keywords or node.bases) and not self._body_as_written(cls, depth + 1):  # type: ignore[attr-defined]
+            return _UNKNOWN, None
         own = self.bindings.of(node).names.get(attribute)
         if own:
             collected: set[Value] = set()
@@ -234,6 +245,8 @@ class ClassModel(ProjectNames):
             return cls.module.class_defines(cls, method, depth + 1)
         node = cls.node
         if depth > MAX_DEPTH or method in self.bindings.stored_attributes or not isinstance(node, ast.ClassDef):
+            return Verdict.UNKNOWN
+        if (node.keywords or node.bases) and not self._body_as_written(cls, depth + 1):  # type: ignore[attr-defined]
             return Verdict.UNKNOWN
         own = self.bindings.of(node).names.get(method)
         if own:
@@ -272,8 +285,12 @@ class ClassModel(ProjectNames):
     def _read_class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
         node = cls.node
         assert isinstance(node, ast.ClassDef)
-        if any(not self._is_abc_metaclass(keyword, cls.scope) for keyword in node.keywords):
-            return None
+        for keyword in node.keywords:
+            # A metaclass of the project that leaves the class body as it is (trio's
+            # NoPublicConstructor only refuses calls); any other may add or rewrite anything.
+            methods = self._metaclass_methods(keyword, cls.scope, depth + 1)
+            if methods is None or methods & NAMESPACE_HOOKS:
+                return None
         bases: list[Union[Definition, type]] = []
         for base in node.bases:
             expr = base.value if isinstance(base, ast.Subscript) else base
@@ -290,8 +307,39 @@ class ClassModel(ProjectNames):
                 return None
         return bases
 
-    def _is_abc_metaclass(self, keyword: ast.keyword, scope: Scope) -> bool:
-        return keyword.arg == "metaclass" and self.qualified_name(keyword.value, scope) == "abc.ABCMeta"
+    def _metaclass_methods(self, keyword: ast.keyword, scope: Scope, depth: int) -> Optional[frozenset[str]]:
+        """The names a class statement's `metaclass=M` defines beyond `type` and ABCMeta; None when unknown.
+
+        Any other class keyword (passed to `__init_subclass__`) is unknown too.
+        """
+        if keyword.arg != "metaclass" or depth > MAX_DEPTH:
+            return None
+        if self.qualified_name(keyword.value, scope) in ("abc.ABCMeta", "builtins.type"):
+            return frozenset()
+        found = self.values(keyword.value, scope, depth + 1)
+        if found is None or len(found) != 1:
+            return None
+        (meta,) = found
+        meta = self._resolved(meta, depth + 1)
+        if not (isinstance(meta, Definition) and isinstance(meta.node, ast.ClassDef)):
+            return None
+        return meta.module._metaclass_class_methods(meta, depth + 1)
+
+    def _metaclass_class_methods(self, meta: Definition, depth: int) -> Optional[frozenset[str]]:
+        """What a metaclass of the project and its bases up to `type` / ABCMeta define; None when unknown."""
+        bases = self._class_bases(meta, depth + 1)
+        if bases is None:
+            return None
+        names = set(self.bindings.of(meta.node).names)
+        for base in bases:
+            if isinstance(base, Definition):
+                inherited = base.module._metaclass_class_methods(base, depth + 1)
+                if inherited is None:
+                    return None
+                names |= inherited
+            elif base not in (type, abc.ABCMeta):
+                return None
+        return frozenset(names)
 
 
 def _names_in_bases(root: Optional[Scope]) -> frozenset[str]:

@@ -80,6 +80,22 @@ class Evaluator(CallSiteModel):
             return self.values(expr.value, scope, depth + 1)
         if isinstance(expr, ast.Await):
             return self._awaited_values(expr.value, scope, depth + 1)
+        if isinstance(expr, ast.Subscript):
+            return self._specialized_class(expr, scope, depth + 1)
+        return None
+
+    def _specialized_class(self, expr: ast.Subscript, scope: Scope, depth: int) -> Values:
+        """`Stream[str]` of a generic class: called, it makes what the class makes (a generic
+        alias calls its origin). Only a class whose `Cls[...]` is certainly such an alias."""
+        found = self._only_value(expr.value, scope, depth + 1)
+        if isinstance(found, External):
+            name = canonical_class(found.name)
+            known = name in known_apis.RETURNED_TUPLES or _table_instance(name) is not None
+            return frozenset({found}) if known else None
+        found = None if found is None else self._resolved(found, depth + 1)
+        if isinstance(found, Definition) and isinstance(found.node, ast.ClassDef):
+            if found.module._subscripts_to_alias(found, depth + 1):
+                return frozenset({found})
         return None
 
     def _only_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Optional[Value]:
@@ -222,7 +238,7 @@ class Evaluator(CallSiteModel):
                 return frozenset({made})
         callee = self._resolved(callee, depth + 1)
         if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
-            return frozenset({Instance(callee)})
+            return callee.module._constructed_values(callee, depth + 1)
         if (
             isinstance(callee, Definition)
             and isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -298,11 +314,18 @@ class Evaluator(CallSiteModel):
         callee = self._only_value(call.func, scope, depth + 1)
         if callee is None:
             return None
-        if awaited and isinstance(callee, External):
-            made = known_apis.AWAITED_TUPLES.get(canonical_class(callee.name))
+        if isinstance(callee, External):
+            tuples = known_apis.AWAITED_TUPLES if awaited else known_apis.RETURNED_TUPLES
+            made = tuples.get(canonical_class(callee.name))
             if made is not None and position < len(made):
                 return frozenset({Instance(External(made[position]))})
         callee = self._resolved(callee, depth + 1)
+        if not awaited and isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
+            # `send, receive = open_memory_channel(0)`: a class whose `__new__` returns a tuple.
+            constructor = callee.module._tuple_constructor(callee, depth + 1)
+            if constructor is None:
+                return None
+            return constructor.module._annotated_element(constructor, CallableKind.SYNC_FUNCTION, position, depth + 1)
         kind = CallableKind.COROUTINE_FUNCTION if awaited else CallableKind.SYNC_FUNCTION
         if not isinstance(callee, Definition) or not isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None

@@ -12,9 +12,9 @@ import ast
 from typing import Optional, Union
 
 from flake8_async_tips import decorators
-from flake8_async_tips.inference.classes import ClassModel
+from flake8_async_tips.inference.construction import ConstructionModel
 from flake8_async_tips.inference.syntax import _own_statements, _returns_none
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Value, Values, union_of
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, union_of
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope, ScopeKind
 
@@ -34,7 +34,7 @@ _RESULT_KEEPING_DECORATORS = frozenset(
 _SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
 
 
-class FunctionModel(ClassModel):
+class FunctionModel(ConstructionModel):
     """What a def of the project returns."""
 
     def _result_values(self, function: Definition, kind: str, depth: int) -> Values:
@@ -61,10 +61,24 @@ class FunctionModel(ClassModel):
         return depth <= MAX_DEPTH and self._plain_kind(node) == kind and self._keeps_result(function)
 
     def _keeps_result(self, function: Definition) -> bool:
-        return all(
-            self.qualified_name(decorator, function.scope) in _RESULT_KEEPING_DECORATORS
-            for decorator in function.node.decorator_list
-        )
+        return all(self._returns_its_argument(decorator, function.scope) for decorator in function.node.decorator_list)
+
+    def _returns_its_argument(self, decorator: ast.expr, scope: Scope) -> bool:
+        """A decorator after which calling the def gives what its body returns: one of the list
+        above, or one the decorator table says keeps the function (`@functools.wraps(fn)`,
+        `@functools.cache`, `@pytest.mark.*`), also imported under another name through the project."""
+        called = isinstance(decorator, ast.Call)
+        named = decorator.func if isinstance(decorator, ast.Call) else decorator
+        found = self._only_value(named, scope)
+        if not isinstance(found, External):
+            return False
+        names = {found.name}
+        resolved = self._resolved(found)
+        if isinstance(resolved, External):
+            names.add(resolved.name)  # `from trio._util import wraps`, which imports functools's
+        if not called and names & _RESULT_KEEPING_DECORATORS:
+            return True
+        return any(decorators.known_effect(name, called) is decorators.KEEPS for name in names)
 
     def _returned_values(self, function: Definition, depth: int) -> Values:
         """The values every `return` statement gives (`return None` aside, as `Optional[...]`)."""

@@ -197,7 +197,17 @@ def _builtin(qualified: str) -> object:
 
 # Standard-library bases whose attributes are the runtime's own: they define
 # no protocol method and no coroutine function.
-_KNOWN_BASES = {"typing.Generic": typing.Generic, "typing.Protocol": typing.Protocol, "abc.ABC": abc.ABC}
+_KNOWN_BASES = {
+    "typing.Generic": typing.Generic,
+    "typing.Protocol": typing.Protocol,
+    "abc.ABC": abc.ABC,
+    "abc.ABCMeta": abc.ABCMeta,  # the base of a metaclass
+}
+
+
+# A metaclass defining one of these may rewrite the class body's namespace or its MRO:
+# the class's members are then not what its statement says.
+NAMESPACE_HOOKS = frozenset({"__new__", "__init__", "__prepare__", "mro", "__getattr__", "__getattribute__"})
 
 
 def _known_base(qualified: str) -> object:

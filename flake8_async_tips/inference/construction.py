@@ -1,0 +1,113 @@
+"""What calling or subscripting a class of the project gives.
+
+A mixin of `Inference`, on the class model: calling a class makes an
+instance of it, unless its metaclass defines `__call__` (which decides what
+a call gives) or its `__new__` is annotated to return a tuple (anyio's
+`create_memory_object_stream`, trio's `open_memory_channel`: a pair of
+streams, unpacked element by element). `Stream[str]` of a generic class is
+a generic alias, and calling the alias calls the class; a class that
+defines its own `__class_getitem__`, or whose metaclass defines
+`__getitem__`, may make anything of a subscript, and is not followed.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from flake8_async_tips.inference.classes import ClassModel
+from flake8_async_tips.inference.values import MAX_DEPTH, NAMESPACE_HOOKS, Definition, External, Instance, Values
+
+# A hierarchy longer than this is not walked (each class is walked once: cycles end).
+MAX_CLASSES_WALKED = 64
+_CALL = frozenset({"__call__"})
+_GETITEM = frozenset({"__getitem__"})
+_TUPLE = frozenset({Instance(External("builtins.tuple"))})
+
+
+class ConstructionModel(ClassModel):
+    """Calls and subscripts of the project's classes."""
+
+    def _constructed_values(self, cls: Definition, depth: int) -> Values:
+        """What `Cls(...)` makes: an instance of it, a tuple (by `__new__`'s annotation), or unknown."""
+        if not self._constructs_instances(cls, depth + 1):
+            return None
+        if cls.module._tuple_constructor(cls, depth + 1) is not None:
+            return _TUPLE
+        return frozenset({Instance(cls)})
+
+    def _body_as_written(self, cls: Definition, depth: int) -> bool:
+        """Are the class's members what its statement says? Not when a metaclass (its own or a
+        readable base's) may rewrite the namespace or the MRO, or cannot be read."""
+        memo = self.__dict__.setdefault("_bodies_as_written", {})
+        known = memo.get(id(cls.node))
+        if known is None or known[0] is not cls.node:
+            known = memo[id(cls.node)] = (
+                cls.node,
+                self._hierarchy_holds(cls, depth, forbidden_in_metaclass=NAMESPACE_HOOKS, unread_bases=True),
+            )
+        return known[1]
+
+    def _constructs_instances(self, cls: Definition, depth: int) -> bool:
+        """Does calling the class make an instance of it? Not when its metaclass (its own or a
+        base's, as far as they can be read) defines `__call__`, or cannot be read."""
+        return self._hierarchy_holds(cls, depth, forbidden_in_metaclass=_CALL, unread_bases=True)
+
+    def _hierarchy_holds(
+        self,
+        cls: Definition,
+        depth: int,
+        forbidden_in_metaclass: frozenset[str],
+        unread_bases: bool,
+        forbidden_in_class: Optional[str] = None,
+    ) -> bool:
+        """Does no class from `cls` up through its project bases (each once: a cycle ends there)
+        have a metaclass defining `forbidden_in_metaclass` (or one that cannot be read), nor
+        define `forbidden_in_class` itself? `unread_bases`: the answer when a class's bases cannot be read."""
+        if depth > MAX_DEPTH:
+            return False
+        seen: set[int] = set()
+        pending = [cls]
+        while pending:
+            current = pending.pop()
+            node = current.node
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            if not isinstance(node, ast.ClassDef) or len(seen) > MAX_CLASSES_WALKED:
+                return False
+            module = current.module
+            if forbidden_in_class is not None and forbidden_in_class in module.bindings.of(node).names:
+                return False
+            for keyword in node.keywords:
+                methods = module._metaclass_methods(keyword, current.scope, depth)
+                if methods is None or methods & forbidden_in_metaclass:
+                    return False
+            bases = module._class_bases(current, depth) if node.bases else []
+            if bases is None:
+                if not unread_bases:
+                    return False
+                continue
+            pending.extend(base for base in bases if isinstance(base, Definition))
+        return True
+
+    def _tuple_constructor(self, cls: Definition, depth: int) -> Optional[Definition]:
+        """The class's own `__new__` when it is annotated to return a tuple (`-> tuple[A, B]`)."""
+        if cls.module is not self:
+            return cls.module._tuple_constructor(cls, depth + 1)
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        own = self.bindings.of(node).names.get("__new__")
+        if not own or len(own) != 1 or not isinstance(own[0].node, ast.FunctionDef):
+            return None
+        constructor = own[0].node
+        if constructor.returns is None or not self._is_tuple_annotation(constructor.returns, own[0].scope):
+            return None
+        return Definition(constructor, own[0].scope, self)
+
+    def _subscripts_to_alias(self, cls: Definition, depth: int) -> bool:
+        """Is `Cls[...]` a generic alias of it? Its classes' `__class_getitem__` are the runtime's
+        own (typing.Generic's, a builtin's), and no metaclass on the way defines `__getitem__`."""
+        return self._hierarchy_holds(
+            cls, depth, forbidden_in_metaclass=_GETITEM, unread_bases=False, forbidden_in_class="__class_getitem__"
+        )
