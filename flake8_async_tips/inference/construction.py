@@ -1,13 +1,23 @@
-"""What calling or subscripting a class of the project gives.
+"""What calling or subscripting a class of the project gives, and when its body says what it has.
 
-A mixin of `Inference`, on the class model: calling a class makes an
-instance of it, unless its metaclass defines `__call__` (which decides what
-a call gives) or its `__new__` is annotated to return a tuple (anyio's
-`create_memory_object_stream`, trio's `open_memory_channel`: a pair of
-streams, unpacked element by element). `Stream[str]` of a generic class is
-a generic alias, and calling the alias calls the class; a class that
-defines its own `__class_getitem__`, or whose metaclass defines
-`__getitem__`, may make anything of a subscript, and is not followed.
+A class's members are what its statement defines, unless a metaclass (its
+own, or a base's that can be read) may rewrite the namespace or the MRO:
+one defining `__new__`, `__init__`, `__prepare__`, `mro`, `__getattr__` or
+`__getattribute__` (asyncpg's test metaclass turns `async def test_*`
+methods into sync wrappers), or one that cannot be read. Then nothing of
+the class is judged by its statement. A metaclass of the project that
+defines none of them (trio's `NoPublicConstructor`, which only refuses
+calls) leaves the class as written.
+
+Calling a class makes an instance of it, unless its metaclass defines
+`__call__` (which decides what a call gives), or its own `__new__` is
+annotated to return a tuple (anyio's `create_memory_object_stream`,
+trio's `open_memory_channel`: a pair of streams, followed element by
+element when unpacked: `send, receive = open_memory_channel(0)`).
+`Stream[str]` of a generic class is a generic alias, and calling the alias
+calls the class; a class that defines its own `__class_getitem__`, or whose
+metaclass defines `__getitem__`, may make anything of a subscript, and is
+not followed.
 """
 
 from __future__ import annotations
