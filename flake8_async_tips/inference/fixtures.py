@@ -11,13 +11,21 @@ fixture returns, or yields for a generator fixture; for an async fixture
 yields: the fixture's return annotation (`-> Client`, `-> AsyncIterator[Client]`)
 or else the values of its `return`/`yield` statements when they agree.
 
+After the conftest.py files come the modules that the test module and those
+conftest.py files name in `pytest_plugins` (a literal string or list):
+the fixture one of them registers, when exactly one does. A plugin module
+that cannot be read (not found, or a library the tables answer for that is
+not the project's own, as `aiohttp.pytest_plugin` for aiohttp's users)
+makes every name it might register unknown; pytest's `pytester` registers
+only its own.
+
 Left unknown: a name that `pytest.mark.parametrize` (on the test, its class
 or a `pytestmark`) may supply, the parameters of fixtures themselves
 (pytest binds them where each test requests the fixture, and a conftest.py
-nearer to that test may override them), fixtures of installed plugins and
-of `pytest_plugins` modules, and a module-level name bound any other way
-than by a def or by an import of a plain function or class. Fixtures are
-read, never imported.
+nearer to that test may override them), fixtures of installed plugins
+(entry points), and a module-level name bound any other way than by a def
+or by an import of a plain function or class. Fixtures are read, never
+imported.
 """
 
 from __future__ import annotations
@@ -29,9 +37,9 @@ from typing import Optional
 from flake8_async_tips.decorators import name_leaf
 from flake8_async_tips.inference.annotations import AnnotationModel
 from flake8_async_tips.inference.module_cache import module_at
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Values
+from flake8_async_tips.inference.values import _TABLE_PACKAGES, MAX_DEPTH, Definition, Values
 from flake8_async_tips.kinds import CallableKind
-from flake8_async_tips.project import conftest_files
+from flake8_async_tips.project import conftest_files, installed_module_file
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 _FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
@@ -129,6 +137,7 @@ class FixtureModel(AnnotationModel):
         if directory is None:
             return None
         own = os.path.join(directory, self.layout.file_name or "")
+        plugins = _declared_plugins(self.bindings.module.body)
         for path in conftest_files(directory):
             if path == own:
                 continue  # a conftest's own fixtures were looked up in its module body
@@ -138,7 +147,37 @@ class FixtureModel(AnnotationModel):
             status, found = module._fixture_in(module.bindings.module.body, name, depth + 1)
             if status != _ABSENT:
                 return found
-        return None
+            declared = _declared_plugins(module.bindings.module.body)
+            plugins = None if plugins is None or declared is None else plugins + declared
+        return None if plugins is None else self._plugin_fixture(name, plugins, depth + 1)
+
+    def _plugin_fixture(self, name: str, plugins: list[str], depth: int) -> Optional[Definition]:
+        """The fixture of the modules named in `pytest_plugins`, when exactly one of them registers it.
+
+        A plugin module that cannot be read (not found, or a library the tables answer for
+        and that is not the project's) may register any name: then nothing is known.
+        """
+        found: list[Definition] = []
+        for dotted in plugins:
+            if dotted == "pytester":
+                if name in _PYTESTER_FIXTURES:
+                    return None  # pytest's own plugin: not read
+                continue
+            top = dotted.partition(".")[0]
+            path = self.layout.find_module_file(dotted)
+            if path is None and top not in _TABLE_PACKAGES:
+                path = installed_module_file(dotted)
+            if path is None:
+                return None
+            module = module_at(path, self.declared_coroutine_functions, type(self), in_full=True)
+            if module is None:
+                return None
+            status, fixture = module._fixture_in(module.bindings.module.body, name, depth + 1)
+            if status == _UNKNOWN:
+                return None
+            if fixture is not None:
+                found.append(fixture)
+        return found[0] if len(found) == 1 else None
 
     def _fixture_in(self, body: list[ast.stmt], name: str, depth: int) -> tuple[str, Optional[Definition]]:
         """(_FOUND, the fixture), (_ABSENT, None) when nothing in `body` may register `name`, or (_UNKNOWN, None)."""
@@ -197,6 +236,30 @@ class FixtureModel(AnnotationModel):
 
 
 _FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
+# What pytest's own `pytester` plugin registers, when a `pytest_plugins` names it.
+_PYTESTER_FIXTURES = frozenset(
+    {"pytester", "testdir", "linecomp", "LineMatcher", "_pytest", "_sys_snapshot", "_config_for_test"}
+)
+
+
+def _declared_plugins(body: list[ast.stmt]) -> Optional[list[str]]:
+    """The module names of a module-level `pytest_plugins = [...]` (or a string); None when not literal."""
+    declared: Optional[list[str]] = None
+    for statement in body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if not any(isinstance(target, ast.Name) and target.id == "pytest_plugins" for target in targets):
+                continue
+            if not isinstance(statement, ast.Assign) or declared is not None:
+                return None
+            value = statement.value
+            elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements):
+                return None
+            declared = [e.value for e in elements]  # type: ignore[union-attr]
+        elif _binds_name(statement, "pytest_plugins"):
+            return None
+    return declared or []
 
 
 def _parametrizes(decorator: ast.expr, name: str) -> bool:
