@@ -26,6 +26,7 @@ import ast
 from typing import Optional
 
 from flake8_async_tips.inference.classes import ClassModel
+from flake8_async_tips.project import names_in_class_bases
 from flake8_async_tips.inference.values import MAX_DEPTH, NAMESPACE_HOOKS, Definition, External, Instance, Values
 
 # A hierarchy longer than this is not walked (each class is walked once: cycles end).
@@ -49,6 +50,10 @@ class ConstructionModel(ClassModel):
     def _body_as_written(self, cls: Definition, depth: int) -> bool:
         """Are the class's members what its statement says? Not when a metaclass (its own or a
         readable base's) may rewrite the namespace or the MRO, or cannot be read."""
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if not node.keywords and not self._project_declares_metaclasses():
+            return True  # no class statement of the project names a metaclass: none to inherit
         memo = self.__dict__.setdefault("_bodies_as_written", {})
         known = memo.get(id(cls.node))
         if known is None or known[0] is not cls.node:
@@ -58,9 +63,31 @@ class ConstructionModel(ClassModel):
             )
         return known[1]
 
+    def _project_declares_metaclasses(self) -> bool:
+        """Does a class statement of the project (on disk, or in this module as read) say `metaclass=`?"""
+        known = self.__dict__.get("_declares_metaclasses")
+        if known is None:
+            top = self.layout.project_folder
+            named = None if top is None else names_in_class_bases(top)
+            known = named is None or "metaclass" in named
+            if not known and self.bindings.walk_order is not None:
+                # The linted module as the editor has it, which may differ from the disk.
+                known = any(
+                    isinstance(scope.node, ast.ClassDef) and any(k.arg == "metaclass" for k in scope.node.keywords)
+                    for scope in self.root_scope.preorder()
+                )
+            self.__dict__["_declares_metaclasses"] = known
+        return known
+
     def _constructs_instances(self, cls: Definition, depth: int) -> bool:
         """Does calling the class make an instance of it? Not when its metaclass (its own or a
         base's, as far as they can be read) defines `__call__`, or cannot be read."""
+        if cls.module is not self:
+            return cls.module._constructs_instances(cls, depth + 1)
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if not node.keywords and not self._project_declares_metaclasses():
+            return True
         return self._hierarchy_holds(cls, depth, forbidden_in_metaclass=_CALL, unread_bases=True)
 
     def _hierarchy_holds(
