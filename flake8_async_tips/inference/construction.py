@@ -7,7 +7,10 @@ one defining `__new__`, `__init__`, `__prepare__`, `mro`, `__getattr__` or
 methods into sync wrappers), or one that cannot be read. Then nothing of
 the class is judged by its statement. A metaclass of the project that
 defines none of them (trio's `NoPublicConstructor`, which only refuses
-calls) leaves the class as written.
+calls) leaves the class as written. Bases are read for an inherited
+metaclass only in a project where some class statement names one (a
+base that cannot be read, such as an installed library's compiled class,
+is trusted as before).
 
 Calling a class makes an instance of it, unless its metaclass defines
 `__call__` (which decides what a call gives), or its own `__new__` is
