@@ -187,6 +187,9 @@ class _BindingCollector(ScopedVisitor):
         self.assigned_attributes: dict[int, ast.expr] = {}
         # Defs and classes in the body of `if TYPE_CHECKING:` (by node).
         self.type_checking_defs: set[int] = set()
+        # The scope the last name was read in, and the set of names read there.
+        self._loading_scope: Optional[Scope] = None
+        self._loaded: set[str] = set()
 
     def _bind(self, name: str, binding: Binding) -> None:
         bindings = self.index.of(binding.scope.node)
@@ -235,11 +238,14 @@ class _BindingCollector(ScopedVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         if node.ctx.__class__ is ast.Load:
-            key = id(self.scope.node)
-            loaded = self.index.loaded_names.get(key)
-            if loaded is None:
-                loaded = self.index.loaded_names[key] = set()
-            loaded.add(node.id)
+            # Most names are read in the scope of the name read before them.
+            if self.scope is not self._loading_scope:
+                key = id(self.scope.node)
+                loaded = self.index.loaded_names.get(key)
+                if loaded is None:
+                    loaded = self.index.loaded_names[key] = set()
+                self._loading_scope, self._loaded = self.scope, loaded
+            self._loaded.add(node.id)
         elif id(node) not in self.described_targets:
             self._bind_here(node.id, node)
         if node.id in _DYNAMIC_ATTRIBUTE_WRITERS:

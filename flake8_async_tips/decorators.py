@@ -375,6 +375,8 @@ def is_overload(function: ast.AST) -> bool:
 def runtime_bindings(bindings: list[T]) -> list[T]:
     """Without the `@overload` defs, and the defs only type checkers see (`if TYPE_CHECKING:`), when
     another binding of the name remains: at run time that one is what the name holds."""
+    if len(bindings) < 2:
+        return bindings  # almost every name: nothing to choose between
     kept = [
         binding
         for binding in bindings

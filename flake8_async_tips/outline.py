@@ -36,6 +36,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _YIELDS = (ast.Yield, ast.YieldFrom)
+_NESTED_SCOPE_CLASSES = frozenset(_NESTED_SCOPES)
+_COMPREHENSION_CLASSES = frozenset(_COMPREHENSIONS)
 
 
 def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIndex:
@@ -313,31 +315,33 @@ class _BodyFacts:
         none_targets: set[int] = set()
         while pending:
             node, own, in_comprehension = pending.pop()
-            if isinstance(node, ast.Assign) and _is_none(node.value):
-                none_targets.update(id(target) for target in node.targets if isinstance(target, ast.Attribute))
-            if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            cls = node.__class__  # exact classes: see _name_bound_by
+            if cls is ast.Assign and _is_none(node.value):  # type: ignore[attr-defined]
+                targets = node.targets  # type: ignore[attr-defined]
+                none_targets.update(id(target) for target in targets if isinstance(target, ast.Attribute))
+            elif cls is ast.Attribute and node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
                 if id(node) in none_targets:
-                    self.stored_none.add(node.attr)
+                    self.stored_none.add(node.attr)  # type: ignore[attr-defined]
                 else:
-                    self._store(node, own)
+                    self._store(node, own)  # type: ignore[arg-type]
             bound = _name_bound_by(node)
             if bound is not None:
                 self.bound_names.add(bound)
-            if isinstance(node, ast.Global):
+            if cls is ast.Global:
                 # Even in a nested class or def: it rebinds a module name, which then is not known.
-                self.globals.append(node)
+                self.globals.append(node)  # type: ignore[arg-type]
             if not own:
                 pending.extend((child, False, False) for child in child_nodes(node))
                 continue
-            if isinstance(node, _YIELDS):
+            if cls is ast.Yield or cls is ast.YieldFrom:
                 if in_comprehension:
                     self.unusual_yield = True
                 self.is_generator = True
-            elif isinstance(node, ast.Return):
-                self.returns.append(node)
-            elif isinstance(node, ast.AnnAssign) and _contains_yield(node.annotation):
+            elif cls is ast.Return:
+                self.returns.append(node)  # type: ignore[arg-type]
+            elif cls is ast.AnnAssign and _contains_yield(node.annotation):  # type: ignore[attr-defined]
                 self.unusual_yield = True
-            if isinstance(node, _NESTED_SCOPES):
+            if cls in _NESTED_SCOPE_CLASSES:
                 if id(node) in direct_defs:
                     continue  # pruned on its own, stored attributes included
                 body = [node.body] if isinstance(node, ast.Lambda) else node.body
@@ -349,7 +353,7 @@ class _BodyFacts:
                         self.unusual_yield = True
                     pending.append((child, False, False))
                 continue
-            nested_comprehension = in_comprehension or isinstance(node, _COMPREHENSIONS)
+            nested_comprehension = in_comprehension or cls in _COMPREHENSION_CLASSES
             pending.extend((child, True, nested_comprehension) for child in child_nodes(node))
 
     def _read_statements(self, function: Function, direct_defs: set[int]) -> None:
@@ -450,16 +454,29 @@ def _statement_targets(node: ast.AST) -> list[ast.AST]:
     return []
 
 
+# The other node classes that may bind a name: `except ... as name`, match patterns, type parameters.
+_BINDS_BY_NAME_FIELD = frozenset(
+    getattr(ast, name)
+    for name in ("ExceptHandler", "MatchAs", "MatchStar", "MatchMapping", "TypeVar", "ParamSpec", "TypeVarTuple")
+    if hasattr(ast, name)
+)
+
+
 def _name_bound_by(node: ast.AST) -> Optional[str]:
-    if isinstance(node, ast.Name):
-        return None if isinstance(node.ctx, ast.Load) else node.id
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return node.name
-    if isinstance(node, ast.alias):
-        return (node.asname or node.name).partition(".")[0]
-    if isinstance(node, ast.arg):
-        return node.arg
-    bound = getattr(node, "name", None) or getattr(node, "rest", None)  # except ... as name, match patterns
+    # By exact class: every node of a parsed tree is of a class of the ast module, never a subclass,
+    # and this runs on most nodes of the bodies read in full.
+    cls = node.__class__
+    if cls is ast.Name:
+        return None if node.ctx.__class__ is ast.Load else node.id  # type: ignore[attr-defined]
+    if cls is ast.FunctionDef or cls is ast.AsyncFunctionDef or cls is ast.ClassDef:
+        return node.name  # type: ignore[attr-defined]
+    if cls is ast.alias:
+        return (node.asname or node.name).partition(".")[0]  # type: ignore[attr-defined]
+    if cls is ast.arg:
+        return node.arg  # type: ignore[attr-defined]
+    if cls not in _BINDS_BY_NAME_FIELD:
+        return None
+    bound = getattr(node, "name", None) or getattr(node, "rest", None)
     return bound if isinstance(bound, str) else None
 
 

@@ -136,13 +136,20 @@ def _imported_modules(tree: ast.AST, layout: ProjectLayout) -> Iterator[Optional
                     yield f"{base}.{alias.name}"  # possibly a submodule
         else:
             # Only statements hold imports: follow the fields that hold statements.
-            for field in _STATEMENT_FIELDS:
+            fields = _STATEMENT_FIELDS_OF.get(node.__class__)
+            if fields is None:
+                fields = _STATEMENT_FIELDS_OF[node.__class__] = tuple(
+                    field for field in _STATEMENT_FIELDS if field in node._fields
+                )
+            for field in fields:
                 statements = getattr(node, field, None)
                 if statements:
                     pending.extend(statements)
 
 
 _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+# Node class -> those of its fields (most statements have none: nothing to try).
+_STATEMENT_FIELDS_OF: dict[type, tuple[str, ...]] = {}
 
 
 def _module_is_async_free(dotted: str, layout: ProjectLayout) -> bool:

@@ -71,12 +71,20 @@ class ProjectLayout:
 
 @lru_cache(maxsize=65536)
 def _find_module_file(roots: tuple[str, ...], dotted: str) -> Optional[str]:
-    parts = dotted.split(".")
     for root in roots:
-        base = os.path.join(root, *parts)
-        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if os.path.isfile(candidate):
-                return candidate
+        found = _module_file_in(root, dotted)
+        if found is not None:
+            return found
+    return None
+
+
+# Files of one project share most of their roots in different tuples: each root is searched once per name.
+@lru_cache(maxsize=65536)
+def _module_file_in(root: str, dotted: str) -> Optional[str]:
+    base = os.path.join(root, *dotted.split("."))
+    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
     return None
 
 
@@ -272,8 +280,12 @@ def installed_module_file(dotted: str) -> Optional[str]:
     """The source file of an installed third-party module, found on sys.path without importing anything."""
     if dotted.partition(".")[0] in sys.stdlib_module_names:
         return None
-    roots = tuple(path for path in sys.path if path and os.path.isdir(path))
-    return ProjectLayout(roots, None, False).find_module_file(dotted)
+    return ProjectLayout(_search_path_folders(tuple(sys.path)), None, False).find_module_file(dotted)
+
+
+@lru_cache(maxsize=16)
+def _search_path_folders(search_path: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(path for path in search_path if path and os.path.isdir(path))
 
 
 @lru_cache(maxsize=4096)

@@ -159,8 +159,16 @@ _WALK_PLANS: dict[type, tuple[str, ...]] = {}
 
 def _defines_hook(visitor_class: type, name: str) -> bool:
     """A rule's own hook; not ast.NodeVisitor's visit_Constant, which would walk the node again."""
-    hook = getattr(visitor_class, name, None)
-    return hook is not None and hook is not getattr(ast.NodeVisitor, name, None)
+    key = (visitor_class, name)
+    defined = _HOOKS_DEFINED.get(key)
+    if defined is None:
+        hook = getattr(visitor_class, name, None)
+        defined = _HOOKS_DEFINED[key] = hook is not None and hook is not getattr(ast.NodeVisitor, name, None)
+    return defined
+
+
+# (visitor class, hook name) -> whether the class defines that hook; asked again at every walk.
+_HOOKS_DEFINED: dict[tuple[type, str], bool] = {}
 
 
 @dataclass(eq=False)

@@ -127,3 +127,22 @@ def test_outline_read_by_statements_still_sees_stores_in_comprehension_targets()
     )
     index = outline_index(ast.parse(source), source)
     assert {"x", "y"} <= index.stored_attributes
+
+
+def test_every_node_class_that_binds_by_a_name_field_is_known() -> None:
+    """The outline's reading of bodies goes by exact node class: a class of this Python's ast with a
+    `name` or `rest` field (except handlers, match patterns, type parameters) must not be missed."""
+    from flake8_async_tips import outline
+
+    # TypeAlias (3.12+) names its alias with a Name node, which binds it as any stored name does.
+    explicit = {ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias}
+    explicit.add(getattr(ast, "TypeAlias", ast.alias))
+    binding_by_field = {
+        cls
+        for cls in vars(ast).values()
+        if isinstance(cls, type) and issubclass(cls, ast.AST) and {"name", "rest"} & set(cls._fields)
+    }
+    assert binding_by_field - explicit <= outline._BINDS_BY_NAME_FIELD
+    statement = ast.parse("try:\n    pass\nexcept E as caught:\n    pass").body[0]
+    handler = statement.handlers[0]  # type: ignore[attr-defined]
+    assert outline._name_bound_by(handler) == "caught"

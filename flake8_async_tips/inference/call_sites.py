@@ -52,6 +52,7 @@ from flake8_async_tips.project import named_elsewhere
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
+_FUNCTION_CLASSES = frozenset(_Function)
 
 # Calls that ask what an object is: a function that makes them expects more than one kind of argument.
 _TYPE_TESTS = frozenset(
@@ -186,17 +187,21 @@ class CallSiteModel(FixtureModel):
         strings: set[str] = set()
         def_scopes: dict[int, Scope] = {}
         order = self.bindings.walk_order
+        # By exact class (a parsed tree has no subclasses of the ast classes): every node of the file passes here.
+        name_class, call_class, constant_class, load_class = ast.Name, ast.Call, ast.Constant, ast.Load
         for node, scope in zip(order.nodes, order.scopes):  # type: ignore[union-attr]
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Load):
-                    loads.setdefault(node.id, []).append((node, scope))
-            elif isinstance(node, ast.Call):
-                if isinstance(node.func, ast.Name):
-                    calls[id(node.func)] = node
-            elif isinstance(node, ast.Constant):
-                if isinstance(node.value, str) and node.value.isidentifier():
-                    strings.add(node.value)
-            elif isinstance(node, _Function):
+            cls = node.__class__
+            if cls is name_class:
+                if node.ctx.__class__ is load_class:  # type: ignore[attr-defined]
+                    loads.setdefault(node.id, []).append((node, scope))  # type: ignore[attr-defined]
+            elif cls is call_class:
+                if node.func.__class__ is name_class:  # type: ignore[attr-defined]
+                    calls[id(node.func)] = node  # type: ignore[attr-defined]
+            elif cls is constant_class:
+                value = node.value  # type: ignore[attr-defined]
+                if value.__class__ is str and value.isidentifier():
+                    strings.add(value)
+            elif cls in _FUNCTION_CLASSES:
                 def_scopes[id(node)] = scope
         references = _References(loads, calls, strings, def_scopes)
         self.__dict__["_call_site_references"] = references

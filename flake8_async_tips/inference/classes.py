@@ -17,7 +17,7 @@ from flake8_async_tips.bindings import Binding
 from flake8_async_tips.bodies import always_raises
 from flake8_async_tips.inference.module_cache import _CLASS_BASES
 from flake8_async_tips.inference.project_names import ProjectNames
-from flake8_async_tips.inference.syntax import _class_level_annotation
+from flake8_async_tips.inference.syntax import _class_level_annotations
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
     NAMESPACE_HOOKS,
@@ -43,6 +43,14 @@ class ClassModel(ProjectNames):
         status, found = self._class_lookup(cls, attribute, depth)
         return found if status == _FOUND else None
 
+    def _class_annotations(self, node: ast.AST) -> dict[str, ast.expr]:
+        """The class-level annotations of a class of this module, read once per class (asked per attribute)."""
+        known = self.__dict__.setdefault("_class_annotations_read", {})
+        found = known.get(id(node))
+        if found is None:
+            found = known[id(node)] = _class_level_annotations(node)
+        return found
+
     def _instance_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
         """An attribute of an instance: the class's, or what the class's own methods store on `self`.
 
@@ -61,7 +69,7 @@ class ClassModel(ProjectNames):
         stored = attribute in self.bindings.stored_attributes
         if stored and not self._stored_only_on_self(cls, attribute):
             return None
-        annotation = _class_level_annotation(cls.node, attribute)
+        annotation = self._class_annotations(cls.node).get(attribute)
         if annotation is not None:
             # What the class declares its instances hold; the stores on `self` a body read in
             # outline keeps unseen are the ones type checkers hold to it.
@@ -218,6 +226,12 @@ class ClassModel(ProjectNames):
                     return _UNKNOWN, None
                 collected |= values
             return _FOUND, frozenset(collected)
+        return self._bases_lookup(cls, attribute, depth, trusted_stores)
+
+    def _bases_lookup(
+        self, cls: Definition, attribute: str, depth: int, trusted_stores: bool = False
+    ) -> tuple[str, Values]:
+        """`_class_lookup` in the bases of a class of this module, not in its own body (also `super().attribute`)."""
         bases = self._class_bases(cls, depth + 1)
         if bases is None:
             return _UNKNOWN, None

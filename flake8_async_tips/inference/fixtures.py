@@ -120,8 +120,13 @@ class FixtureModel(AnnotationModel):
             for decorator in getattr(place, "decorator_list", ()):
                 if _parametrizes(decorator, name):
                     return True
-        bodies = [self.bindings.module.body, *([owner.body] if owner is not None else [])]
-        return any(_marks_parametrize(body) for body in bodies)
+        if owner is not None and _marks_parametrize(owner.body):
+            return True
+        # The module's statements, read once per linted file (asked for each parameter of each test).
+        marked = self.__dict__.get("_module_marks_parametrize")
+        if marked is None:
+            marked = self.__dict__["_module_marks_parametrize"] = _marks_parametrize(self.bindings.module.body)
+        return marked
 
     # --- where the fixture is defined -----------------------------------------
 

@@ -10,13 +10,13 @@ import ast
 from typing import Optional
 
 
-def _class_level_annotation(cls: ast.AST, attribute: str) -> Optional[ast.expr]:
-    """`repo: Repo` among the class body's own statements."""
+def _class_level_annotations(cls: ast.AST) -> dict[str, ast.expr]:
+    """`repo: Repo` among the class body's own statements, by name (the first for a name annotated twice)."""
+    found: dict[str, ast.expr] = {}
     for statement in getattr(cls, "body", []):
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            if statement.target.id == attribute:
-                return statement.annotation
-    return None
+            found.setdefault(statement.target.id, statement.annotation)
+    return found
 
 
 def _union_members(annotation: ast.expr) -> Optional[list[ast.expr]]:
