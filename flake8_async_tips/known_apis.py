@@ -217,6 +217,24 @@ AWAITED_AS = {
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     "aiofiles.open": "aiofiles.open()",
     "aiofiles.threadpool.open": "aiofiles.open()",
+    # anyio's and trio's connections, listeners, sockets, files and processes: what user code
+    # gets from them where the library's source is not read (the tables answer for these
+    # libraries). `connect_tcp` gives a SocketStream, or with `tls=True` a TLSStream: both ByteStreams.
+    "anyio.connect_tcp": "anyio.abc.ByteStream",
+    "anyio.connect_unix": "anyio.abc.UNIXSocketStream",
+    "anyio.create_tcp_listener": "anyio.abc.Listener",
+    "anyio.create_unix_listener": "anyio.abc.SocketListener",
+    "anyio.create_udp_socket": "anyio.abc.UDPSocket",
+    "anyio.create_connected_udp_socket": "anyio.abc.ConnectedUDPSocket",
+    "anyio.create_unix_datagram_socket": "anyio.abc.UNIXDatagramSocket",
+    "anyio.create_connected_unix_datagram_socket": "anyio.abc.ConnectedUNIXDatagramSocket",
+    "anyio.open_file": "anyio.AsyncFile",
+    "anyio.open_process": "anyio.abc.Process",
+    "trio.open_tcp_stream": "trio.SocketStream",
+    "trio.open_unix_socket": "trio.SocketStream",
+    "trio.lowlevel.open_process": "trio.Process",
+    # `db = await aiosqlite.connect(path)`: the connection (its `__await__` starts its thread, gives itself).
+    "aiosqlite.connect": "aiosqlite.Connection",
 }
 
 # What awaiting these gives, element by element: `reader, writer = await open_connection(...)`.

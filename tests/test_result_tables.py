@@ -14,6 +14,7 @@ on a program that CPython runs too (tests/fixtures/oracle/asy100_library_results
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import inspect
 import sys
 from pathlib import Path
@@ -127,9 +128,83 @@ def _check_file_handle(handle: Any) -> None:
     assert hasattr(handle, "__aiter__") and not hasattr(handle, "__iter__")
 
 
+# What entering each object the anyio and trio entries make gives (ENTERED_AS keys those classes).
+CHECKED_ENTERED_ITSELF: dict[str, bool] = {}
+
+
+async def _record(name: str, made: Any) -> None:
+    """Record the type of what `name` made, and whether entering it gives the object itself; then close it."""
+    CHECKED_AWAITED[name] = type(made)
+    if not hasattr(made, "__aenter__"):
+        return  # trio.Process: not a context manager (ENTERED_AS has no entry for it)
+    async with made as entered:
+        CHECKED_ENTERED_ITSELF[name] = entered is made
+
+
+async def _anyio_results(tmp_path: Path) -> None:
+    import anyio
+
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    port = listener.extra(anyio.abc.SocketAttribute.local_port)
+    await _record("anyio.connect_tcp", await anyio.connect_tcp("127.0.0.1", port))
+    await _record("anyio.create_tcp_listener", listener)
+    udp = await anyio.create_udp_socket(local_host="127.0.0.1")
+    udp_port = udp.extra(anyio.abc.SocketAttribute.local_port)
+    await _record("anyio.create_udp_socket", udp)
+    connected = await anyio.create_connected_udp_socket("127.0.0.1", udp_port)
+    await _record("anyio.create_connected_udp_socket", connected)
+    stream_path, datagram_path = str(tmp_path / "stream"), str(tmp_path / "datagram")
+    unix_listener = await anyio.create_unix_listener(stream_path)
+    await _record("anyio.connect_unix", await anyio.connect_unix(stream_path))
+    await _record("anyio.create_unix_listener", unix_listener)
+    datagram = await anyio.create_unix_datagram_socket(local_path=datagram_path)
+    await _record(
+        "anyio.create_connected_unix_datagram_socket",
+        await anyio.create_connected_unix_datagram_socket(datagram_path),
+    )
+    await _record("anyio.create_unix_datagram_socket", datagram)
+    await _record("anyio.open_file", await anyio.open_file(tmp_path / "anyio.txt", "w"))
+    process = await anyio.open_process([sys.executable, "-c", "pass"])
+    await process.wait()
+    await _record("anyio.open_process", process)
+
+
+async def _trio_results(tmp_path: Path) -> None:
+    import trio
+
+    (listener,) = await trio.open_tcp_listeners(0, host="127.0.0.1")
+    port = listener.socket.getsockname()[1]
+    await _record("trio.open_tcp_stream", await trio.open_tcp_stream("127.0.0.1", port))
+    await listener.aclose()
+    path = str(tmp_path / "trio-stream")
+    server = trio.socket.socket(trio.socket.AF_UNIX)
+    await server.bind(path)
+    server.listen()
+    await _record("trio.open_unix_socket", await trio.open_unix_socket(path))
+    server.close()
+    process = await trio.lowlevel.open_process([sys.executable, "-c", "pass"])
+    await process.wait()
+    await _record("trio.lowlevel.open_process", process)
+
+
+async def _aiosqlite_results() -> None:
+    import aiosqlite
+
+    connection = await aiosqlite.connect(":memory:")
+    CHECKED_AWAITED["aiosqlite.connect"] = type(connection)
+    await connection.close()
+
+
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> None:
     asyncio.run(_awaited_and_entered(tmp_path_factory.mktemp("tables")))
+    if importlib.util.find_spec("aiosqlite") is not None:
+        asyncio.run(_aiosqlite_results())
+    if sys.platform != "win32" and all(importlib.util.find_spec(name) for name in ("anyio", "trio")):
+        import anyio
+
+        anyio.run(_anyio_results, tmp_path_factory.mktemp("anyio"))
+        anyio.run(_trio_results, tmp_path_factory.mktemp("trio"), backend="trio")
 
 
 def _expected(name: str) -> Any:
@@ -138,8 +213,9 @@ def _expected(name: str) -> Any:
 
 @pytest.mark.parametrize("callee", sorted(known_apis.AWAITED_AS))
 def test_awaiting_gives_what_the_table_says(checked: None, callee: str) -> None:
-    if callee == "asyncio.start_unix_server" and sys.platform == "win32":
+    if sys.platform == "win32" and (callee == "asyncio.start_unix_server" or callee.startswith(("anyio.", "trio."))):
         pytest.skip("no Unix sockets")
+    pytest.importorskip(callee.partition(".")[0])
     assert callee in CHECKED_AWAITED, f"{callee}: add it to _awaited_and_entered"
     expected = _expected(known_apis.AWAITED_AS[callee])
     assert CHECKED_AWAITED[callee] is expected or issubclass(CHECKED_AWAITED[callee], expected)
@@ -198,3 +274,19 @@ def test_calling_gives_the_tuple_the_table_says(callee: str) -> None:
     pytest.importorskip(callee.partition(".")[0])
     made = tuple(_class_named(name) for name in known_apis.RETURNED_TUPLES[callee])
     assert _made_by_calling(callee) == made
+
+
+ENTERED_ITSELF = sorted(name for name in known_apis.AWAITED_AS if name.startswith(("anyio.", "trio.")))
+
+
+@pytest.mark.parametrize("callee", ENTERED_ITSELF)
+def test_entering_what_is_made_gives_it_back(checked: None, callee: str) -> None:
+    """`async with await anyio.connect_tcp(...) as stream`: the table says entering the stream gives the stream."""
+    if sys.platform == "win32":
+        pytest.skip("no Unix sockets")
+    made = known_apis.AWAITED_AS[callee]
+    assert known_apis.ENTERED_AS.get(made) in (made, None)
+    if known_apis.ENTERED_AS.get(made) == made:
+        assert CHECKED_ENTERED_ITSELF.get(callee), f"entering what {callee} makes gives another object"
+    else:
+        assert callee not in CHECKED_ENTERED_ITSELF, f"what {callee} makes can be entered: ENTERED_AS should say"

@@ -373,6 +373,13 @@ class Evaluator(CallSiteModel):
     def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
         if not isinstance(manager, Instance) or depth > MAX_DEPTH:
             return None
+        if isinstance(manager.of, External) and manager.exact:
+            # A library object however it was made (`async with await anyio.connect_tcp(...) as s`):
+            # entering an instance of a class the table keys gives what entering a new one gives.
+            # (Not one known by an annotation only: a subclass may enter as something else.)
+            entered = known_apis.ENTERED_AS.get(canonical_class(manager.of.name))
+            if entered is not None:
+                return frozenset({Instance(External(entered))})
         methods = self._member_values(manager, "__aenter__" if entered_async else "__enter__", depth + 1)
         if methods is None or len(methods) != 1:
             return None
