@@ -21,6 +21,13 @@ element when unpacked: `send, receive = open_memory_channel(0)`).
 calls the class; a class that defines its own `__class_getitem__`, or whose
 metaclass defines `__getitem__`, may make anything of a subscript, and is
 not followed.
+
+`super().start` in a method of a class is what the class's bases define
+(when a single base defines it, or all that do agree), reached as
+`self.start` is: a subclass may put another class between them in the MRO,
+so only what every override keeps holds (a coroutine function stays one; a
+sync method's result is not trusted). Only the zero-argument builtin
+`super()` in the method's own body, whose first parameter is never rebound.
 """
 
 from __future__ import annotations
@@ -28,9 +35,19 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flake8_async_tips.inference.classes import ClassModel
+from flake8_async_tips import decorators
+from flake8_async_tips.inference.classes import _FOUND, ClassModel
 from flake8_async_tips.project import names_in_class_bases
-from flake8_async_tips.inference.values import MAX_DEPTH, NAMESPACE_HOOKS, Definition, External, Instance, Values
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    NAMESPACE_HOOKS,
+    Definition,
+    External,
+    Instance,
+    Values,
+    _overridable,
+)
+from flake8_async_tips.scopes import Scope, ScopeKind
 
 # A hierarchy longer than this is not walked (each class is walked once: cycles end).
 MAX_CLASSES_WALKED = 64
@@ -151,3 +168,32 @@ class ConstructionModel(ClassModel):
         return self._hierarchy_holds(
             cls, depth, forbidden_in_metaclass=_GETITEM, unread_bases=False, forbidden_in_class="__class_getitem__"
         )
+
+    def _super_member_values(self, call: ast.Call, attribute: str, scope: Scope, depth: int) -> Values:
+        """`super().start` in a method: the attribute its class's bases define, as `self.start` would be
+        reached (a subclass may put another class between them in the MRO: only what every override keeps holds).
+
+        Only the zero-argument `super()` of the builtins, called in the method's own scope (not in a
+        nested function or comprehension, where it has no `__class__` or first argument to use), whose
+        first parameter is the instance or the class and is never rebound.
+        """
+        if call.args or call.keywords:
+            return None
+        if self.qualified_name(call.func, scope) != "builtins.super":  # type: ignore[attr-defined]
+            return None
+        method = scope.node
+        if scope.kind not in (ScopeKind.FUNCTION, ScopeKind.ASYNC_FUNCTION) or not isinstance(
+            method, (ast.FunctionDef, ast.AsyncFunctionDef)
+        ):
+            return None
+        owner = self.bindings.method_class.get(id(method))
+        first = decorators.first_parameter(method)
+        if owner is None or first is None or decorators.first_parameter_binding(method) not in ("instance", "class"):
+            return None
+        if len(self.bindings.of(method).names.get(first, [])) != 1:
+            return None  # the first parameter rebound: super() looks at its new value
+        cls = self._class_definition(owner)
+        if cls is None:
+            return None
+        status, found = self._bases_lookup(cls, attribute, depth + 1)
+        return _overridable(found) if status == _FOUND else None

@@ -195,6 +195,8 @@ class Evaluator(CallSiteModel):
         return None if scope is None else Definition(node, scope, self)
 
     def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
+        if isinstance(expr.value, ast.Call) and isinstance(expr.value.func, ast.Name) and expr.value.func.id == "super":
+            return self._super_member_values(expr.value, expr.attr, scope, depth + 1)
         bases = self.values(expr.value, scope, depth + 1)
         if bases is None:
             return None
