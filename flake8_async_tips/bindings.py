@@ -135,20 +135,22 @@ class BindingIndex:
         """(what `lookup` answers, the scope whose star import stopped the search, if one did)."""
         current: Optional[Scope] = scope
         starting = True
+        scopes = self.scopes
         while current is not None:
             # Class bodies are invisible to the functions and comprehensions inside them.
             if current.kind is ScopeKind.CLASS and not starting:
                 current = current.parent
                 continue
-            bindings = self.of(current.node)
-            if bindings.opaque:
-                return None, None
-            if name in bindings.declared_global:
-                return self._module_lookup(name), None
-            if name in bindings.names and name not in bindings.declared_nonlocal:
-                return bindings.names[name], None
-            if bindings.has_star_import:
-                return None, bindings
+            bindings = scopes.get(id(current.node))
+            if bindings is not None:  # a scope nothing binds in has no entry
+                if bindings.opaque:
+                    return None, None
+                if name in bindings.declared_global:
+                    return self._module_lookup(name), None
+                if name in bindings.names and name not in bindings.declared_nonlocal:
+                    return bindings.names[name], None
+                if bindings.has_star_import:
+                    return None, bindings
             starting = False
             current = current.parent
         return [], None

@@ -44,17 +44,7 @@ class ProjectLayout:
 
     def absolute_import(self, relative: str) -> Optional[str]:
         """`..db.fetch` seen from `app.api.views` -> `app.db.fetch`; None if it leaves the project."""
-        level = len(relative) - len(relative.lstrip("."))
-        rest = relative[level:]
-        package = self.package
-        if package is None:
-            return None
-        parts = package.split(".") if package else []
-        if level - 1 > len(parts):
-            return None
-        base = parts[: len(parts) - (level - 1)]
-        dotted = ".".join([*base, rest] if rest else base)
-        return dotted or None
+        return _absolute_import(self.package, relative)
 
     @property
     def project_folder(self) -> Optional[str]:
@@ -69,6 +59,21 @@ class ProjectLayout:
         return _find_module_file(self.roots, dotted)
 
 
+# Asked for every relative import of every module read, again for each file that reads it.
+@lru_cache(maxsize=65536)
+def _absolute_import(package: Optional[str], relative: str) -> Optional[str]:
+    level = len(relative) - len(relative.lstrip("."))
+    rest = relative[level:]
+    if package is None:
+        return None
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    dotted = ".".join([*base, rest] if rest else base)
+    return dotted or None
+
+
 @lru_cache(maxsize=65536)
 def _find_module_file(roots: tuple[str, ...], dotted: str) -> Optional[str]:
     for root in roots:
@@ -81,11 +86,27 @@ def _find_module_file(roots: tuple[str, ...], dotted: str) -> Optional[str]:
 # Files of one project share most of their roots in different tuples: each root is searched once per name.
 @lru_cache(maxsize=65536)
 def _module_file_in(root: str, dotted: str) -> Optional[str]:
-    base = os.path.join(root, *dotted.split("."))
-    for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+    *packages, leaf = dotted.split(".")
+    folder = os.path.join(root, *packages)
+    # Most names are not in most roots: a folder's listing, read once, says so without a stat per name.
+    entries = _folder_entries(folder)
+    if leaf + ".py" in entries:
+        candidate = os.path.join(folder, leaf + ".py")
+        if os.path.isfile(candidate):
+            return candidate
+    if leaf in entries:
+        candidate = os.path.join(folder, leaf, "__init__.py")
         if os.path.isfile(candidate):
             return candidate
     return None
+
+
+@lru_cache(maxsize=16384)
+def _folder_entries(folder: str) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()  # no such folder (or not one): nothing in it
 
 
 @lru_cache(maxsize=4096)
