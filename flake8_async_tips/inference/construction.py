@@ -27,7 +27,9 @@ not followed.
 `self.start` is: a subclass may put another class between them in the MRO,
 so only what every override keeps holds (a coroutine function stays one; a
 sync method's result is not trusted). Only the zero-argument builtin
-`super()` in the method's own body, whose first parameter is never rebound.
+`super()` in the method's own body, whose first parameter is never rebound,
+for a name that some `async def` of the module has (an override calls the
+method it overrides: `async def start` calls `super().start()`).
 """
 
 from __future__ import annotations

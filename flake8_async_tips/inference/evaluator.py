@@ -195,8 +195,13 @@ class Evaluator(CallSiteModel):
         return None if scope is None else Definition(node, scope, self)
 
     def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
-        if isinstance(expr.value, ast.Call) and isinstance(expr.value.func, ast.Name) and expr.value.func.id == "super":
-            return self._super_member_values(expr.value, expr.attr, scope, depth + 1)
+        value = expr.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super":
+            # The cheap question first: an override calls the method it overrides (`async def start`
+            # calls `super().start()`), so a name no `async def` of the module has is not looked up in
+            # the bases (`super().__init__()`, in most classes, would read their modules for nothing).
+            if expr.attr in self.bindings.coroutine_names:
+                return self._super_member_values(value, expr.attr, scope, depth + 1)
         bases = self.values(expr.value, scope, depth + 1)
         if bases is None:
             return None
