@@ -22,7 +22,8 @@ Trees: every mutant has to sit where its original sits, or the plugin's
 reading of sibling modules (`from .client import Client`, `from helpers
 import x` in tests/) would change.  For each variant (the originals and each
 kind) each project's tree is mirrored under the run's work directory with
-hard links (cheap: nothing is copied; only .py and .pyi files are linked),
+hard links (cheap: nothing is copied; only .py and .pyi files and the
+project's pyproject.toml, setup.cfg, setup.py, tox.ini and pytest.ini are linked),
 then each mutated file is unlinked and written anew (the corpus is never
 written through a link).  A variant's mirror holds all of its mutants at
 once, so a module the plugin reads for another may be a mutant too: that
@@ -35,8 +36,9 @@ imports stay inside the mirror.  The trees are deleted at the end
 
 Runs: real flake8, one run per variant over that variant's files:
 `python -m flake8 --isolated -j2 --select ASY000,ASY1,ASY2,ASY3,E999,E902
---extend-ignore ASY104` (scripts/realworld.py's pass 1: ASY104 is default-off
-and `--select ASY1` would turn it on), with the plugin code frozen as
+--extend-ignore ASY104 --disable-noqa` (scripts/realworld.py's pass 1: ASY104
+is default-off and `--select ASY1` would turn it on; a bare `# noqa` on a
+site would hide every finding there), with the plugin code frozen as
 benchmarks/compare.py freezes it (--plugin: a commit, default HEAD, or
 'worktree'; its copy first on PYTHONPATH).  ASY000, E999 and E902 are
 failures, counted apart, never findings.
@@ -163,22 +165,37 @@ def sample(files: list[dict], max_files: int, seed: int) -> list[dict]:
 
 
 def _link_or_copy(source: str, dest: str) -> None:
+    if os.path.exists(dest) and os.path.samefile(source, dest):
+        return  # a project file linked before its tree
     try:
         os.link(source, dest)
     except OSError:
         shutil.copy2(source, dest)
 
 
+# Besides Python sources the plugin reads the files that mark a project's top
+# and carry pytest's `pythonpath` (flake8_async_tips.project.PROJECT_MARKERS):
+# without them a mirror would lose the project's src/ and ini import roots.
+PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "pytest.ini")
+
+
 def _not_python(directory: str, names: list[str]) -> list[str]:
-    # The plugin reads nothing but Python sources: docs, data and C sources need no link.
+    # Docs, data and C sources need no link.
     return [
         name for name in names
-        if name == "__pycache__" or not (name.endswith((".py", ".pyi")) or os.path.isdir(os.path.join(directory, name)))
+        if name == "__pycache__"
+        or not (
+            name.endswith((".py", ".pyi")) or name in PROJECT_FILES or os.path.isdir(os.path.join(directory, name))
+        )
     ]
 
 
 def mirror(root: Path, parts: list[str], dest: Path) -> None:
     """`root`'s `parts` (relative paths) under `dest`, hard-linked, with the __init__.py files above them."""
+    for marker in PROJECT_FILES:
+        if (root / marker).is_file() and not (dest / marker).exists():
+            dest.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(str(root / marker), str(dest / marker))
     for part in parts:
         source = root / part
         if part == ".":
@@ -218,7 +235,10 @@ def build_trees(files: list[dict], work: Path) -> dict[str, dict[tuple[str, str]
 def run_flake8(python: Path, variant: str, paths: dict[tuple[str, str], Path], jobs: int, work: Path) -> dict:
     """Findings {(project, rel): [(line, col, code, text)]}, failures, and the run's timing."""
     out_path = work / f"flake8-{variant.replace(' ', '-')}.txt"
-    extra = [*realworld.PASS1_SELECT, f"--format={realworld.FORMAT}"]
+    # --disable-noqa: a bare `# noqa` the project wrote for another reason
+    # (`async for _ in it:  # noqa`) would hide any finding on the site; the
+    # type checkers this benchmark is compared with do not read it either.
+    extra = [*realworld.PASS1_SELECT, "--disable-noqa", f"--format={realworld.FORMAT}"]
     timing = compare.timed_run(compare.flake8_argv(python, list(paths.values()), jobs, extra), out_path)
     back = {str(path): key for key, path in paths.items()}
     findings: dict[tuple[str, str], list[tuple[int, int, str, str]]] = collections.defaultdict(list)

@@ -97,3 +97,27 @@ def test_line_ends_are_kept() -> None:
 
 def test_no_site_no_mutant() -> None:
     assert mutation.mutate("async def f():\n    return 1\n", "async for") == ("", [])
+
+
+def test_the_mirror_keeps_what_the_plugin_reads(tmp_path: Path) -> None:
+    # The project files mark the top and its src/ root: a mirror without them
+    # would resolve `import pkg` from docs/ differently than the corpus does.
+    import mutants
+
+    root = tmp_path / "project"
+    (root / "src" / "pkg").mkdir(parents=True)
+    (root / "docs").mkdir()
+    for name, text in {
+        "pyproject.toml": "[tool.pytest.ini_options]\n",
+        "tox.ini": "",
+        "README.md": "",
+        "src/pkg/__init__.py": "",
+        "src/pkg/data.json": "{}",
+        "docs/example.py": "import pkg\n",
+    }.items():
+        (root / name).write_text(text)
+    dest = tmp_path / "mirror"
+    mutants.mirror(root, ["."], dest)
+    mutants.mirror(root, ["."], dest)  # a second call links nothing twice
+    kept = sorted(str(path.relative_to(dest)) for path in dest.rglob("*") if path.is_file())
+    assert kept == ["docs/example.py", "pyproject.toml", "src/pkg/__init__.py", "tox.ini"]
