@@ -27,11 +27,10 @@ not: whatever it leaves, a use of the attribute raises.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
 from typing import Any, Optional
 
-from flake8_async_tips.inference.functions import FunctionModel
-from flake8_async_tips.inference.syntax import _union_members
+from flake8_async_tips.inference.functions import _SELF_TYPES, FunctionModel
+from flake8_async_tips.inference.syntax import _parsed_string, _union_members
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
     AwaitableCallable,
@@ -135,6 +134,8 @@ class AnnotationModel(FunctionModel):
                 cls = resolved if isinstance(resolved, TypeAlias) else cls
             if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
                 instances.add(Instance(cls, exact=False))
+            elif isinstance(cls, External) and cls.name in _SELF_TYPES:
+                return None  # `-> Self` is the receiver, which only the caller knows
             elif isinstance(cls, External):
                 instances.add(Instance(External(canonical_class(cls.name)), exact=False))
             elif isinstance(cls, TypeAlias):
@@ -325,19 +326,3 @@ class AnnotationModel(FunctionModel):
         if self.qualified_name(value.value, scope) not in _ALIASED_FORMS:
             return None
         return TypeAlias(value, scope, self)
-
-
-def _parsed_string(annotation: ast.expr) -> Optional[ast.expr]:
-    """A string annotation's expression (None if it does not parse); any other annotation itself."""
-    if not (isinstance(annotation, ast.Constant) and isinstance(annotation.value, str)):
-        return annotation
-    return _parsed_text(annotation.value.strip())
-
-
-@lru_cache(maxsize=4096)
-def _parsed_text(text: str) -> Optional[ast.expr]:
-    # Every question about `"Connection"` would parse it again: one tree per text, shared (never changed).
-    try:
-        return ast.parse(text, mode="eval").body
-    except (SyntaxError, ValueError):
-        return None

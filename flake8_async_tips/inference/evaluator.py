@@ -71,7 +71,7 @@ class Evaluator(CallSiteModel):
 
     def _evaluate(self, expr: ast.AST, scope: Scope, depth: int) -> Values:
         if isinstance(expr, ast.Name):
-            return self._name_values(expr.id, scope, depth)
+            return self._name_values(expr.id, scope, depth, expr)
         if isinstance(expr, ast.Attribute):
             return self._attribute_values(expr, scope, depth)
         if isinstance(expr, ast.Call):
@@ -115,7 +115,7 @@ class Evaluator(CallSiteModel):
                 return value.name
         return None
 
-    def _name_values(self, name: str, scope: Scope, depth: int) -> Values:
+    def _name_values(self, name: str, scope: Scope, depth: int, read: Optional[ast.Name] = None) -> Values:
         found = self.bindings.lookup(name, scope)
         if found == [] and hasattr(builtins, name):
             return frozenset({External(f"builtins.{name}")})
@@ -124,6 +124,8 @@ class Evaluator(CallSiteModel):
             return None if star_modules is None else self._star_imported_values(name, star_modules)
         if not found:
             return None
+        if read is not None:  # `x = A(); x = B()`: the binding that reaches this read
+            found = self.reaching.reaching(read, scope, found)
         return union_of(decorators.runtime_bindings(found), lambda binding: self._binding_values(binding, depth + 1))
 
     def _binding_values(self, binding: Binding, depth: int) -> Values:
@@ -357,25 +359,6 @@ class Evaluator(CallSiteModel):
         if managers is None:
             return None
         return union_of(managers, lambda manager: self._enter_result(manager, binding.entered_async, depth + 1))
-
-    def _context_factory(self, call: ast.Call, scope: Scope, entered_async: bool, depth: int) -> Optional[Definition]:
-        """The generator def of `with cm():`, when contextlib's decorator (alone) makes cm a context manager factory."""
-        callee = self._only_value(call.func, scope, depth + 1)
-        if callee is None:
-            return None
-        callee = self._resolved(callee, depth + 1)
-        if not isinstance(callee, Definition) or callee.overridable:
-            return None
-        node = callee.node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(node.decorator_list) != 1:
-            return None
-        wanted = "contextlib.asynccontextmanager" if entered_async else "contextlib.contextmanager"
-        is_async = isinstance(node, ast.AsyncFunctionDef)
-        if is_async != entered_async or not callee.module.bindings.of(node).is_generator:
-            return None
-        if callee.module.qualified_name(node.decorator_list[0], callee.scope) != wanted:
-            return None
-        return callee
 
     def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
         if not isinstance(manager, Instance) or depth > MAX_DEPTH:

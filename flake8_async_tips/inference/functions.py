@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from flake8_async_tips import decorators
 from flake8_async_tips.inference.construction import ConstructionModel
-from flake8_async_tips.inference.syntax import _own_statements, _returns_none
+from flake8_async_tips.inference.syntax import _own_statements, _parsed_string, _returns_none
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, union_of
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope, ScopeKind
@@ -158,7 +158,7 @@ class FunctionModel(ConstructionModel):
         if not self._is_plain_result(method, kind, depth + 1):
             return False
         if node.returns is not None:
-            return self.qualified_name(node.returns, method.scope) in _SELF_TYPES
+            return self._names_self_type(node.returns, method.scope)
         first = decorators.first_parameter(node)
         returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
         if method.overridable or first is None or not returns:
@@ -167,6 +167,31 @@ class FunctionModel(ConstructionModel):
         if rebound is not None and len(rebound) != 1:
             return False  # `self = ...` in the body
         return all(isinstance(statement.value, ast.Name) and statement.value.id == first for statement in returns)
+
+    def _context_factory(self, call: ast.Call, scope: Scope, entered_async: bool, depth: int) -> Optional[Definition]:
+        """The generator def of `with cm():`, when contextlib's decorator (alone) makes cm a context manager factory."""
+        callee = self._only_value(call.func, scope, depth + 1)
+        if callee is None:
+            return None
+        callee = self._resolved(callee, depth + 1)
+        if not isinstance(callee, Definition) or callee.overridable:
+            return None
+        node = callee.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or len(node.decorator_list) != 1:
+            return None
+        wanted = "contextlib.asynccontextmanager" if entered_async else "contextlib.contextmanager"
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        if is_async != entered_async or not callee.module.bindings.of(node).is_generator:
+            return None
+        if callee.module.qualified_name(node.decorator_list[0], callee.scope) != wanted:
+            return None
+        return callee
+
+    def _names_self_type(self, annotation: ast.expr, scope: Scope) -> bool:
+        """`-> Self`, also `"Self"` and a Self imported from typing or typing_extensions by Python version."""
+        parsed = _parsed_string(annotation)
+        found = None if parsed is None else self.values(parsed, scope)
+        return bool(found) and all(isinstance(value, External) and value.name in _SELF_TYPES for value in found)
 
     def _plain_kind(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> str:
         is_generator = self.bindings.of(node).is_generator

@@ -21,6 +21,7 @@ from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference.module_cache import module_at
 from flake8_async_tips.inference.values import _TABLE_PACKAGES, MAX_DEPTH, External, Value, Values
 from flake8_async_tips.project import ProjectLayout, found_on_disk, installed_module_file
+from flake8_async_tips.reaching import ReachingBindings
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 
@@ -39,6 +40,8 @@ class ProjectNames:
         self.declared_coroutine_functions = declared_coroutine_functions
         self._bridge: Optional[AstroidBridge] = None
         self.root_scope = Scope(ScopeKind.MODULE, bindings.module, None)
+        # Which binding of a name bound twice in its scope reaches a read.
+        self.reaching = ReachingBindings(bindings)
         # Qualified name -> (depth it was followed at, what it resolves to).
         # Not for cached modules: their answers name their own definitions,
         # a reference cycle that would outlive the cache.

@@ -7,6 +7,7 @@ the stdlib AST, importing nothing of the evaluator.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Optional
 
 
@@ -54,3 +55,19 @@ def _returns_none(statement: ast.Return) -> bool:
 
 def _returns_a_value(function: ast.AST) -> bool:
     return any(isinstance(node, ast.Return) and node.value is not None for node in _own_statements(function))
+
+
+def _parsed_string(annotation: ast.expr) -> Optional[ast.expr]:
+    """A string annotation's expression (None if it does not parse); any other annotation itself."""
+    if not (isinstance(annotation, ast.Constant) and isinstance(annotation.value, str)):
+        return annotation
+    return _parsed_text(annotation.value.strip())
+
+
+@lru_cache(maxsize=4096)
+def _parsed_text(text: str) -> Optional[ast.expr]:
+    # Every question about `"Connection"` would parse it again: one tree per text, shared (never changed).
+    try:
+        return ast.parse(text, mode="eval").body
+    except (SyntaxError, ValueError):
+        return None
