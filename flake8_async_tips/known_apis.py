@@ -445,6 +445,15 @@ SYNC_CONSUMERS = frozenset(
 )
 ASYNC_CONSUMERS = frozenset({"aiter", "anext"})
 
+# Methods whose call makes an awaitable that is not a coroutine: an async generator's
+# `asend`/`athrow`/`aclose` do nothing until awaited (3.13 warns "coroutine method
+# 'aclose' of 'agen' was never awaited"). ASY100 says "awaitable" for these.
+AWAITABLE_METHODS = frozenset(
+    f"{generator}.{method}"
+    for generator in ("types.AsyncGeneratorType", "collections.abc.AsyncGenerator", "typing.AsyncGenerator")
+    for method in ("asend", "athrow", "aclose")
+)
+
 # Sync functions whose result is certainly not awaitable (ASY304).
 RETURNS_NON_AWAITABLE = frozenset(
     {"time.sleep", "builtins.print", "builtins.len", "builtins.open", "requests.get", "requests.post", "os.remove"}

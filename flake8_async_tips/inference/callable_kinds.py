@@ -220,7 +220,11 @@ class CallableKinds(Evaluator):
         found = self.values(call.func, scope)
         if not found:
             return None
-        if all(isinstance(value, AwaitableCallable) for value in found):
+        if all(
+            isinstance(value, AwaitableCallable)
+            or (isinstance(value, External) and value.name in known_apis.AWAITABLE_METHODS)
+            for value in found
+        ):
             return "awaitable"
         if len(found) != 1:
             return None

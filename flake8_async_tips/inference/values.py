@@ -137,6 +137,7 @@ _KNOWN_MEMBERS = (
     | set(known_apis.AWAITED_AS)
     | set(known_apis.AWAITED_TUPLES)
     | set(known_apis.ENTERED_AS)
+    | set(known_apis.AWAITABLE_METHODS)
 )
 
 

@@ -27,7 +27,9 @@ class CoroutineNeverAwaited(AsyncTipsError):
         message saying "awaitable": a parameter or attribute typed
         `Callable[..., Awaitable[T]]` (or a module's alias of it, as ASGI's
         `send: Send`), a protocol whose `__call__` is an `async def`, a plain
-        `def` annotated `-> Awaitable[T]`. A statement that tells mypy or
+        `def` annotated `-> Awaitable[T]`, an async generator's `asend`,
+        `athrow` and `aclose` (CPython 3.13 warns `coroutine method 'aclose'
+        of 'agen' was never awaited`). A statement that tells mypy or
         pyright its coroutine is left unawaited on purpose (`# type:
         ignore[unused-coroutine]`, `# pyright:
         ignore[reportUnusedCoroutine]`) is not reported.
