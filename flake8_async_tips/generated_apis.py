@@ -1713,8 +1713,10 @@ LIBRARIES = json.loads(
   ],
   "entered_as": {
    "anyio.AsyncFile": "anyio.AsyncFile",
+   "anyio.NamedTemporaryFile": "anyio.AsyncFile",
    "anyio.Semaphore": "anyio.Semaphore",
    "anyio.SpooledTemporaryFile": "anyio.SpooledTemporaryFile",
+   "anyio.TemporaryFile": "anyio.AsyncFile",
    "anyio.abc.AsyncResource": "anyio.abc.AsyncResource",
    "anyio.abc.ByteReceiveStream": "anyio.abc.ByteReceiveStream",
    "anyio.abc.ByteSendStream": "anyio.abc.ByteSendStream",
@@ -1894,6 +1896,7 @@ LIBRARIES = json.loads(
    "aiohttp.client._SessionRequestContextManager.__aexit__",
    "aiohttp.compression_utils.ConcatDecompressionHandler.decompress",
    "aiohttp.compression_utils.DecompressionBaseHandler.decompress",
+   "aiohttp.connector.ResponseHandler.read",
    "aiohttp.http.StreamWriter.drain",
    "aiohttp.http.StreamWriter.write",
    "aiohttp.http.StreamWriter.write_eof",
@@ -1953,6 +1956,9 @@ LIBRARIES = json.loads(
    "aiohttp.web.BaseSite.stop",
    "aiohttp.web.NamedPipeSite.start",
    "aiohttp.web.NamedPipeSite.stop",
+   "aiohttp.web.RequestHandler.finish_response",
+   "aiohttp.web.RequestHandler.shutdown",
+   "aiohttp.web.RequestHandler.start",
    "aiohttp.web.ResourceRoute.handle_expect_header",
    "aiohttp.web.Server.shutdown",
    "aiohttp.web.ServerRunner.cleanup",
@@ -2039,6 +2045,7 @@ LIBRARIES = json.loads(
    "aiohttp.client.Trace",
    "aiohttp.compression_utils.ConcatDecompressionHandler",
    "aiohttp.compression_utils.DecompressionBaseHandler",
+   "aiohttp.connector.ResponseHandler",
    "aiohttp.helpers.noop",
    "aiohttp.http.StreamWriter",
    "aiohttp.http.WebSocketWriter",
@@ -2062,6 +2069,7 @@ LIBRARIES = json.loads(
    "aiohttp.web.BaseRunner",
    "aiohttp.web.BaseSite",
    "aiohttp.web.NamedPipeSite",
+   "aiohttp.web.RequestHandler",
    "aiohttp.web.ResourceRoute",
    "aiohttp.web.Server",
    "aiohttp.web.ServerRunner",
@@ -2092,6 +2100,7 @@ LIBRARIES = json.loads(
    "aiohttp.client_middlewares.ClientRequest": "aiohttp.ClientRequest",
    "aiohttp.client_middlewares.ClientResponse": "aiohttp.ClientResponse",
    "aiohttp.client_proto.DataQueue": "aiohttp.DataQueue",
+   "aiohttp.client_proto.ResponseHandler": "aiohttp.connector.ResponseHandler",
    "aiohttp.client_proto.StreamReader": "aiohttp.StreamReader",
    "aiohttp.client_reqrep.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
    "aiohttp.client_reqrep.ClientRequest": "aiohttp.ClientRequest",
@@ -2166,12 +2175,14 @@ LIBRARIES = json.loads(
    "aiohttp.web_app.AbstractRoute": "aiohttp.web.AbstractRoute",
    "aiohttp.web_app.AbstractRouter": "aiohttp.abc.AbstractRouter",
    "aiohttp.web_app.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
+   "aiohttp.web_app.RequestHandler": "aiohttp.web.RequestHandler",
    "aiohttp.web_app.Server": "aiohttp.web.Server",
    "aiohttp.web_app.StreamReader": "aiohttp.StreamReader",
    "aiohttp.web_app.UrlDispatcher": "aiohttp.web.UrlDispatcher",
    "aiohttp.web_fileresponse.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
    "aiohttp.web_middlewares.SystemRoute": "aiohttp.web_app.SystemRoute",
    "aiohttp.web_protocol.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
+   "aiohttp.web_protocol.RequestHandler": "aiohttp.web.RequestHandler",
    "aiohttp.web_protocol.StreamReader": "aiohttp.StreamReader",
    "aiohttp.web_protocol.StreamWriter": "aiohttp.http.StreamWriter",
    "aiohttp.web_request.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
@@ -2193,6 +2204,7 @@ LIBRARIES = json.loads(
    "aiohttp.web_runner.TCPSite": "aiohttp.web.TCPSite",
    "aiohttp.web_runner.UnixSite": "aiohttp.web.UnixSite",
    "aiohttp.web_server.AbstractStreamWriter": "aiohttp.abc.AbstractStreamWriter",
+   "aiohttp.web_server.RequestHandler": "aiohttp.web.RequestHandler",
    "aiohttp.web_server.Server": "aiohttp.web.Server",
    "aiohttp.web_server.StreamReader": "aiohttp.StreamReader",
    "aiohttp.web_urldispatcher.AbstractRoute": "aiohttp.web.AbstractRoute",
@@ -2300,6 +2312,9 @@ LIBRARIES = json.loads(
    ],
    "aiohttp.client._BaseRequestContextManager": [
     "sync"
+   ],
+   "aiohttp.connector.ResponseHandler": [
+    "async"
    ],
    "aiohttp.multipart.MultipartResponseWrapper": [
     "async"
@@ -3792,6 +3807,7 @@ LIBRARIES = json.loads(
    "redis.asyncio.AsyncKeyspaceNotifications": "redis.asyncio.AsyncKeyspaceNotifications",
    "redis.asyncio.BlockingConnectionPool": "redis.asyncio.BlockingConnectionPool",
    "redis.asyncio.ConnectionPool": "redis.asyncio.ConnectionPool",
+   "redis.asyncio.RedisCluster": "redis.asyncio.RedisCluster",
    "redis.asyncio.Sentinel": "redis.asyncio.Sentinel",
    "redis.asyncio.SentinelConnectionPool": "redis.asyncio.SentinelConnectionPool",
    "redis.asyncio.client.Monitor": "redis.asyncio.client.Monitor",
@@ -3808,6 +3824,16 @@ LIBRARIES = json.loads(
  "websockets": {
   "version": "17.4",
   "coroutine_functions": [
+   "websockets.asyncio.client.Connection.__aenter__",
+   "websockets.asyncio.client.Connection.__aexit__",
+   "websockets.asyncio.client.Connection.close",
+   "websockets.asyncio.client.Connection.drain",
+   "websockets.asyncio.client.Connection.keepalive",
+   "websockets.asyncio.client.Connection.ping",
+   "websockets.asyncio.client.Connection.pong",
+   "websockets.asyncio.client.Connection.recv",
+   "websockets.asyncio.client.Connection.send",
+   "websockets.asyncio.client.Connection.wait_closed",
    "websockets.asyncio.client.connect_http_proxy",
    "websockets.asyncio.messages.Assembler.get",
    "websockets.asyncio.messages.SimpleQueue.get",
@@ -3817,6 +3843,28 @@ LIBRARIES = json.loads(
    "websockets.asyncio.router.Server.serve_forever",
    "websockets.asyncio.router.Server.start_serving",
    "websockets.asyncio.router.Server.wait_closed",
+   "websockets.asyncio.router.ServerConnection.__aenter__",
+   "websockets.asyncio.router.ServerConnection.__aexit__",
+   "websockets.asyncio.router.ServerConnection.close",
+   "websockets.asyncio.router.ServerConnection.drain",
+   "websockets.asyncio.router.ServerConnection.handshake",
+   "websockets.asyncio.router.ServerConnection.keepalive",
+   "websockets.asyncio.router.ServerConnection.ping",
+   "websockets.asyncio.router.ServerConnection.pong",
+   "websockets.asyncio.router.ServerConnection.recv",
+   "websockets.asyncio.router.ServerConnection.send",
+   "websockets.asyncio.router.ServerConnection.wait_closed",
+   "websockets.cli.ClientConnection.__aenter__",
+   "websockets.cli.ClientConnection.__aexit__",
+   "websockets.cli.ClientConnection.close",
+   "websockets.cli.ClientConnection.drain",
+   "websockets.cli.ClientConnection.handshake",
+   "websockets.cli.ClientConnection.keepalive",
+   "websockets.cli.ClientConnection.ping",
+   "websockets.cli.ClientConnection.pong",
+   "websockets.cli.ClientConnection.recv",
+   "websockets.cli.ClientConnection.send",
+   "websockets.cli.ClientConnection.wait_closed",
    "websockets.cli.connect.__aenter__",
    "websockets.cli.connect.__aexit__",
    "websockets.cli.connect.connect",
@@ -3824,8 +3872,91 @@ LIBRARIES = json.loads(
    "websockets.cli.interactive_client",
    "websockets.cli.print_incoming_messages",
    "websockets.cli.send_outgoing_messages",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.check_credentials",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.close",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.close_connection",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.close_transport",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.drain",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.ensure_open",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.handler",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.handshake",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.keepalive_ping",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.ping",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.pong",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.process_request",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.read_data_frame",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.read_frame",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.read_http_request",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.read_message",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.recv",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.send",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.transfer_data",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.wait_closed",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.wait_for_connection_lost",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.write_close_frame",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol.write_frame",
+   "websockets.legacy.auth.WebSocketServerProtocol.close",
+   "websockets.legacy.auth.WebSocketServerProtocol.close_connection",
+   "websockets.legacy.auth.WebSocketServerProtocol.close_transport",
+   "websockets.legacy.auth.WebSocketServerProtocol.drain",
+   "websockets.legacy.auth.WebSocketServerProtocol.ensure_open",
+   "websockets.legacy.auth.WebSocketServerProtocol.handler",
+   "websockets.legacy.auth.WebSocketServerProtocol.handshake",
+   "websockets.legacy.auth.WebSocketServerProtocol.keepalive_ping",
+   "websockets.legacy.auth.WebSocketServerProtocol.ping",
+   "websockets.legacy.auth.WebSocketServerProtocol.pong",
+   "websockets.legacy.auth.WebSocketServerProtocol.process_request",
+   "websockets.legacy.auth.WebSocketServerProtocol.read_data_frame",
+   "websockets.legacy.auth.WebSocketServerProtocol.read_frame",
+   "websockets.legacy.auth.WebSocketServerProtocol.read_http_request",
+   "websockets.legacy.auth.WebSocketServerProtocol.read_message",
+   "websockets.legacy.auth.WebSocketServerProtocol.recv",
+   "websockets.legacy.auth.WebSocketServerProtocol.send",
+   "websockets.legacy.auth.WebSocketServerProtocol.transfer_data",
+   "websockets.legacy.auth.WebSocketServerProtocol.wait_closed",
+   "websockets.legacy.auth.WebSocketServerProtocol.wait_for_connection_lost",
+   "websockets.legacy.auth.WebSocketServerProtocol.write_close_frame",
+   "websockets.legacy.auth.WebSocketServerProtocol.write_frame",
    "websockets.legacy.client.Connect.__aenter__",
    "websockets.legacy.client.Connect.__aexit__",
+   "websockets.legacy.client.WebSocketClientProtocol.close",
+   "websockets.legacy.client.WebSocketClientProtocol.close_connection",
+   "websockets.legacy.client.WebSocketClientProtocol.close_transport",
+   "websockets.legacy.client.WebSocketClientProtocol.drain",
+   "websockets.legacy.client.WebSocketClientProtocol.ensure_open",
+   "websockets.legacy.client.WebSocketClientProtocol.handshake",
+   "websockets.legacy.client.WebSocketClientProtocol.keepalive_ping",
+   "websockets.legacy.client.WebSocketClientProtocol.ping",
+   "websockets.legacy.client.WebSocketClientProtocol.pong",
+   "websockets.legacy.client.WebSocketClientProtocol.read_data_frame",
+   "websockets.legacy.client.WebSocketClientProtocol.read_frame",
+   "websockets.legacy.client.WebSocketClientProtocol.read_http_response",
+   "websockets.legacy.client.WebSocketClientProtocol.read_message",
+   "websockets.legacy.client.WebSocketClientProtocol.recv",
+   "websockets.legacy.client.WebSocketClientProtocol.send",
+   "websockets.legacy.client.WebSocketClientProtocol.transfer_data",
+   "websockets.legacy.client.WebSocketClientProtocol.wait_closed",
+   "websockets.legacy.client.WebSocketClientProtocol.wait_for_connection_lost",
+   "websockets.legacy.client.WebSocketClientProtocol.write_close_frame",
+   "websockets.legacy.client.WebSocketClientProtocol.write_frame",
+   "websockets.legacy.client.WebSocketCommonProtocol.close",
+   "websockets.legacy.client.WebSocketCommonProtocol.close_connection",
+   "websockets.legacy.client.WebSocketCommonProtocol.close_transport",
+   "websockets.legacy.client.WebSocketCommonProtocol.drain",
+   "websockets.legacy.client.WebSocketCommonProtocol.ensure_open",
+   "websockets.legacy.client.WebSocketCommonProtocol.keepalive_ping",
+   "websockets.legacy.client.WebSocketCommonProtocol.ping",
+   "websockets.legacy.client.WebSocketCommonProtocol.pong",
+   "websockets.legacy.client.WebSocketCommonProtocol.read_data_frame",
+   "websockets.legacy.client.WebSocketCommonProtocol.read_frame",
+   "websockets.legacy.client.WebSocketCommonProtocol.read_message",
+   "websockets.legacy.client.WebSocketCommonProtocol.recv",
+   "websockets.legacy.client.WebSocketCommonProtocol.send",
+   "websockets.legacy.client.WebSocketCommonProtocol.transfer_data",
+   "websockets.legacy.client.WebSocketCommonProtocol.wait_closed",
+   "websockets.legacy.client.WebSocketCommonProtocol.wait_for_connection_lost",
+   "websockets.legacy.client.WebSocketCommonProtocol.write_close_frame",
+   "websockets.legacy.client.WebSocketCommonProtocol.write_frame",
    "websockets.legacy.client.read_response",
    "websockets.legacy.http.read_headers",
    "websockets.legacy.http.read_line",
@@ -3859,8 +3990,14 @@ LIBRARIES = json.loads(
    "websockets.trio.utils.race_events"
   ],
   "factory_results": {
+   "websockets.asyncio.client.Connection.recv_streaming": "websockets.asyncio.client.Connection.recv_streaming()",
+   "websockets.asyncio.client.Connection.send_context": "websockets.asyncio.client.Connection.send_context()",
    "websockets.asyncio.client.unix_connect": "websockets.cli.connect",
    "websockets.asyncio.messages.Assembler.get_iter": "websockets.asyncio.messages.Assembler.get_iter()",
+   "websockets.asyncio.router.ServerConnection.recv_streaming": "websockets.asyncio.router.ServerConnection.recv_streaming()",
+   "websockets.asyncio.router.ServerConnection.send_context": "websockets.asyncio.router.ServerConnection.send_context()",
+   "websockets.cli.ClientConnection.recv_streaming": "websockets.cli.ClientConnection.recv_streaming()",
+   "websockets.cli.ClientConnection.send_context": "websockets.cli.ClientConnection.send_context()",
    "websockets.legacy.client.unix_connect": "websockets.legacy.client.Connect",
    "websockets.legacy.server.unix_serve": "websockets.legacy.server.Serve",
    "websockets.sync.client.ClientConnection.send_context": "websockets.sync.client.ClientConnection.send_context()",
@@ -3871,15 +4008,22 @@ LIBRARIES = json.loads(
    "websockets.trio.messages.Assembler.get_iter": "websockets.trio.messages.Assembler.get_iter()"
   },
   "classes": [
+   "websockets.asyncio.client.Connection",
    "websockets.asyncio.messages.Assembler",
    "websockets.asyncio.messages.SimpleQueue",
    "websockets.asyncio.router.Router",
    "websockets.asyncio.router.Server",
+   "websockets.asyncio.router.ServerConnection",
+   "websockets.cli.ClientConnection",
    "websockets.cli.connect",
    "websockets.client.ClientConnection",
    "websockets.client.ClientProtocol",
    "websockets.extensions.permessage_deflate.ClientPerMessageDeflateFactory",
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol",
+   "websockets.legacy.auth.WebSocketServerProtocol",
    "websockets.legacy.client.Connect",
+   "websockets.legacy.client.WebSocketClientProtocol",
+   "websockets.legacy.client.WebSocketCommonProtocol",
    "websockets.legacy.server.Serve",
    "websockets.legacy.server.WebSocketServer",
    "websockets.sync.client.ClientConnection",
@@ -3890,11 +4034,18 @@ LIBRARIES = json.loads(
    "websockets.trio.router.Router"
   ],
   "class_aliases": {
+   "websockets.asyncio.client.ClientConnection": "websockets.cli.ClientConnection",
    "websockets.asyncio.client.ClientProtocol": "websockets.client.ClientProtocol",
    "websockets.asyncio.client.connect": "websockets.cli.connect",
    "websockets.asyncio.connection.Assembler": "websockets.asyncio.messages.Assembler",
+   "websockets.asyncio.connection.Connection": "websockets.asyncio.client.Connection",
+   "websockets.asyncio.server.Connection": "websockets.asyncio.client.Connection",
    "websockets.asyncio.server.Server": "websockets.asyncio.router.Server",
+   "websockets.asyncio.server.ServerConnection": "websockets.asyncio.router.ServerConnection",
    "websockets.legacy.client.connect": "websockets.legacy.client.Connect",
+   "websockets.legacy.protocol.WebSocketCommonProtocol": "websockets.legacy.client.WebSocketCommonProtocol",
+   "websockets.legacy.server.WebSocketCommonProtocol": "websockets.legacy.client.WebSocketCommonProtocol",
+   "websockets.legacy.server.WebSocketServerProtocol": "websockets.legacy.auth.WebSocketServerProtocol",
    "websockets.legacy.server.serve": "websockets.legacy.server.Serve",
    "websockets.sync.client.ClientProtocol": "websockets.client.ClientProtocol",
    "websockets.sync.connection.Connection": "websockets.sync.client.Connection",
@@ -3904,7 +4055,25 @@ LIBRARIES = json.loads(
    "websockets.trio.connection.Assembler": "websockets.trio.messages.Assembler"
   },
   "context_managers": {
+   "websockets.asyncio.client.Connection": [
+    "async"
+   ],
+   "websockets.asyncio.client.Connection.send_context()": [
+    "async"
+   ],
    "websockets.asyncio.router.Server": [
+    "async"
+   ],
+   "websockets.asyncio.router.ServerConnection": [
+    "async"
+   ],
+   "websockets.asyncio.router.ServerConnection.send_context()": [
+    "async"
+   ],
+   "websockets.cli.ClientConnection": [
+    "async"
+   ],
+   "websockets.cli.ClientConnection.send_context()": [
     "async"
    ],
    "websockets.cli.connect": [
@@ -3948,7 +4117,25 @@ LIBRARIES = json.loads(
    ]
   },
   "iterables": {
+   "websockets.asyncio.client.Connection": [
+    "async"
+   ],
+   "websockets.asyncio.client.Connection.recv_streaming()": [
+    "async"
+   ],
    "websockets.asyncio.messages.Assembler.get_iter()": [
+    "async"
+   ],
+   "websockets.asyncio.router.ServerConnection": [
+    "async"
+   ],
+   "websockets.asyncio.router.ServerConnection.recv_streaming()": [
+    "async"
+   ],
+   "websockets.cli.ClientConnection": [
+    "async"
+   ],
+   "websockets.cli.ClientConnection.recv_streaming()": [
     "async"
    ],
    "websockets.cli.connect": [
@@ -3957,7 +4144,19 @@ LIBRARIES = json.loads(
    "websockets.datastructures.SupportsKeysAndGetItem": [
     "sync"
    ],
+   "websockets.legacy.auth.BasicAuthWebSocketServerProtocol": [
+    "async"
+   ],
+   "websockets.legacy.auth.WebSocketServerProtocol": [
+    "async"
+   ],
    "websockets.legacy.client.Connect": [
+    "async"
+   ],
+   "websockets.legacy.client.WebSocketClientProtocol": [
+    "async"
+   ],
+   "websockets.legacy.client.WebSocketCommonProtocol": [
     "async"
    ],
    "websockets.sync.client.ClientConnection": [
@@ -3986,9 +4185,17 @@ LIBRARIES = json.loads(
    "websockets.legacy.server.Serve"
   ],
   "entered_as": {
+   "websockets.asyncio.client.Connection": "websockets.asyncio.client.Connection",
+   "websockets.asyncio.router.ServerConnection": "websockets.asyncio.router.ServerConnection",
+   "websockets.cli.ClientConnection": "websockets.cli.ClientConnection",
+   "websockets.cli.connect": "websockets.cli.ClientConnection",
+   "websockets.legacy.client.Connect": "websockets.legacy.client.WebSocketClientProtocol",
+   "websockets.legacy.server.Serve": "websockets.legacy.server.WebSocketServer",
    "websockets.legacy.server.WebSocketServer": "websockets.legacy.server.WebSocketServer",
+   "websockets.sync.client.ClientConnection": "websockets.sync.client.ClientConnection",
    "websockets.sync.client.Connection": "websockets.sync.client.Connection",
-   "websockets.sync.router.ServerConnection": "websockets.sync.router.ServerConnection"
+   "websockets.sync.router.ServerConnection": "websockets.sync.router.ServerConnection",
+   "websockets.trio.client.connect": "websockets.trio.client.ClientConnection"
   }
  },
  "motor": {
@@ -4234,6 +4441,7 @@ LIBRARIES = json.loads(
    "aiosqlite.context.Result"
   ],
   "entered_as": {
+   "aiosqlite.Connection": "aiosqlite.Connection",
    "aiosqlite.Cursor": "aiosqlite.Cursor"
   }
  },

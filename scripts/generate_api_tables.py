@@ -119,6 +119,14 @@ EXTERNAL_BASES = {
     "typing.AsyncContextManager": frozenset({"__aenter__", "__aexit__"}),
     "contextlib.AbstractAsyncContextManager": frozenset({"__aenter__", "__aexit__"}),
     "contextlib.AbstractContextManager": frozenset({"__enter__", "__exit__"}),
+    # websockets' asyncio `Connection(asyncio.Protocol)`: the transport callbacks, all sync.
+    **{
+        f"asyncio.{name}": frozenset(
+            {"connection_made", "connection_lost", "pause_writing", "resume_writing"}
+            | ({"data_received", "eof_received"} if name == "Protocol" else set())
+        )
+        for name in ("BaseProtocol", "Protocol")
+    },
     "typing.ContextManager": frozenset({"__enter__", "__exit__"}),
     # starlette's `HTTPConnection(Mapping[str, Any], Generic[StateT])`: plain sync members only.
     **{
@@ -870,6 +878,12 @@ def generate(library: Library, world: World) -> dict:
             enters = [analysis.member(cls, m, mro)[1] for m in ("__enter__", "__aenter__") if m in usable]
             if enters and all(isinstance(e, Function) and _returns_self(e) for e in enters):
                 entered_as[public] = public
+            elif len(enters) == 1 and isinstance(enters[0], Function):
+                # `async def __aenter__(self) -> ClientConnection: return await self`: what its annotation names.
+                entered = _annotated_class(world, enters[0])
+                if entered is not None:
+                    entered_as[public] = id(entered.node)  # type: ignore[assignment]  # named below
+                    result_classes.setdefault(id(entered.node), entered)
         return interesting
 
     for key, public in sorted(canonical.items(), key=lambda item: item[1]):
@@ -881,11 +895,20 @@ def generate(library: Library, world: World) -> dict:
                     class_aliases[other] = public
         else:
             entered_as.pop(public, None)
-    # Classes that only factories return (aiohttp's _RequestContextManager): named where defined.
-    for key, cls in result_classes.items():
-        if key not in canonical:
-            describe_class(cls, cls.definition_name)
-            canonical[key] = cls.definition_name
+    # Classes that only factories return or entering gives (aiohttp's _RequestContextManager): named
+    # where defined. Describing one may name another.
+    pending = [key for key in result_classes if key not in canonical]
+    while pending:
+        key = pending.pop()
+        if key in canonical:
+            continue
+        cls = result_classes[key]
+        describe_class(cls, cls.definition_name)
+        canonical[key] = cls.definition_name
+        pending.extend(other for other in result_classes if other not in canonical)
+    for name, value in list(entered_as.items()):
+        if isinstance(value, int):
+            entered_as[name] = canonical[value]
     for name, value in list(factory_results.items()):
         if isinstance(value, int):
             target = canonical[value]
@@ -945,6 +968,22 @@ def _built_class(world: World, function: Function) -> Optional[Class]:
     if not _always_returns(function.node.body):
         return None
     return made
+
+
+def _annotated_class(world: World, function: Function) -> Optional[Class]:
+    """The library class a method's return annotation names (`-> ClientConnection`), if it always returns."""
+    returns = function.node.returns
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        try:
+            returns = ast.parse(returns.value, mode="eval").body
+        except SyntaxError:
+            return None
+    if returns is None or _yields(function.node) or not _always_returns(function.node.body):
+        return None
+    target = world.resolve_expr(function.module, returns)
+    if not isinstance(target, Class) or "." in target.qualname:
+        return None
+    return target
 
 
 def _always_returns(body: list[ast.stmt]) -> bool:

@@ -99,6 +99,18 @@ def _from_contextlib(function: Any) -> bool:
     return code is not None and code.co_filename == contextlib.__file__
 
 
+def _annotated_return(method: Any) -> Any:
+    """What a method's return annotation evaluates to in its module (a string one too); _MISSING if it cannot."""
+    function = inspect.unwrap(method)
+    annotation = getattr(function, "__annotations__", {}).get("return", _MISSING)
+    if isinstance(annotation, str):
+        try:
+            annotation = eval(annotation, dict(function.__globals__))
+        except Exception:  # noqa: BLE001 - a name only type checkers see (TYPE_CHECKING) proves nothing
+            return _MISSING
+    return getattr(annotation, "__origin__", annotation)
+
+
 def _returns_built(function: Any, cls: type) -> bool:
     """Every `return` of the function's source builds `cls`, as the function's globals resolve it."""
     tree = _function_tree(function)
@@ -199,12 +211,16 @@ def _wrong_entries(key: str) -> tuple[list[str], list[str]]:
         cls = classes.get(name)
         if cls is None and _lookup(name) is _MISSING:
             continue  # counted as absent above
-        if cls is None or entered != name:
+        if cls is None:
             wrong.append(f"{name} entered as {entered}")
             continue
-        for method in ("__enter__", "__aenter__"):
-            if _supports(cls, method) and not _returns_self(getattr(cls, method)):
-                wrong.append(f"{name}.{method} does not return self")
+        methods = [getattr(cls, method) for method in ("__enter__", "__aenter__") if _supports(cls, method)]
+        if entered == name and methods and all(_returns_self(method) for method in methods):
+            continue
+        # Else entering gives what the one enter method's annotation names, as its module resolves it.
+        target = _lookup(entered)
+        if len(methods) != 1 or not isinstance(target, type) or _annotated_return(methods[0]) is not target:
+            wrong.append(f"{name} entered as {entered}")
     return wrong, absent
 
 
