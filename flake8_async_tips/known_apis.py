@@ -188,6 +188,16 @@ CLASS_ALIASES = {
 
 _AIOHTTP_REQUESTS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 
+# aiosqlite's Connection methods wrapped by its own `@contextmanager`: a sync call that returns a
+# `Result` holding the method's coroutine, to be awaited or entered with `async with`.
+_AIOSQLITE_RESULTS = {
+    "cursor": "aiosqlite.Cursor",
+    "execute": "aiosqlite.Cursor",
+    "executemany": "aiosqlite.Cursor",
+    "executescript": "aiosqlite.Cursor",
+}
+_AIOSQLITE_WRAPPED = (*_AIOSQLITE_RESULTS, "execute_insert", "execute_fetchall")
+
 # `with X(...) as v` / `async with X(...) as v`: what v is, where it is not X itself.
 ENTERED_AS = {
     "trio.open_nursery": "trio.Nursery",
@@ -204,6 +214,7 @@ ENTERED_AS = {
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     "aiofiles.open": "aiofiles.open()",
     "aiofiles.threadpool.open": "aiofiles.open()",
+    **{f"aiosqlite.Connection.{method}": made for method, made in _AIOSQLITE_RESULTS.items()},
 }
 
 # What awaiting a call of these gives, where no annotation says it: each entry is
@@ -235,6 +246,7 @@ AWAITED_AS = {
     "trio.lowlevel.open_process": "trio.Process",
     # `db = await aiosqlite.connect(path)`: the connection (its `__await__` starts its thread, gives itself).
     "aiosqlite.connect": "aiosqlite.Connection",
+    **{f"aiosqlite.Connection.{method}": made for method, made in _AIOSQLITE_RESULTS.items()},
 }
 
 # What awaiting these gives, element by element: `reader, writer = await open_connection(...)`.
@@ -436,7 +448,14 @@ FACTORY_RESULTS = {
     "anyio.create_task_group": "anyio.abc.TaskGroup",
     "anyio.move_on_after": "anyio.CancelScope",
     "anyio.fail_after": "anyio.CancelScope",
+    **{f"aiosqlite.Connection.{method}": "aiosqlite.context.Result" for method in _AIOSQLITE_WRAPPED},
 }
+
+# Classes whose instance holds a coroutine its factory called and nobody awaited yet: dropped,
+# that coroutine never runs and CPython warns `coroutine 'ClientSession._request' was never
+# awaited`. ASY100 says "awaitable" for a call that makes one (checked by running each one,
+# tests/test_result_tables.py).
+COROUTINE_WRAPPERS = frozenset({"aiohttp.client._BaseRequestContextManager", "aiosqlite.context.Result"})
 
 # Builtins that iterate their argument synchronously (ASY307), and those that need an async one.
 SYNC_CONSUMERS = frozenset(

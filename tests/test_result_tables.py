@@ -32,6 +32,7 @@ from aiohttp import web  # noqa: E402
 CHECKED_AWAITED: dict[str, type] = {}
 CHECKED_ENTERED: dict[str, type] = {}
 CHECKED_TUPLES: dict[str, tuple[type, ...]] = {}
+CHECKED_MADE: dict[str, type] = {}
 
 
 def _class_named(name: str) -> Any:
@@ -192,6 +193,17 @@ async def _aiosqlite_results() -> None:
 
     connection = await aiosqlite.connect(":memory:")
     CHECKED_AWAITED["aiosqlite.connect"] = type(connection)
+    await connection.execute("create table t (x integer)")
+    statements = {"executescript": ("select 1;",), "executemany": ("insert into t values (?)", [(1,)])}
+    for name in ("cursor", "execute", "executemany", "executescript", "execute_insert", "execute_fetchall"):
+        arguments = statements.get(name, () if name == "cursor" else ("select 1",))
+        if name == "execute_insert":
+            arguments = ("insert into t values (2)",)
+        made = getattr(connection, name)(*arguments)
+        CHECKED_MADE[f"aiosqlite.Connection.{name}"] = type(made)
+        CHECKED_AWAITED[f"aiosqlite.Connection.{name}"] = type(await made)
+        async with getattr(connection, name)(*arguments) as entered:
+            CHECKED_ENTERED[f"aiosqlite.Connection.{name}"] = type(entered)
     await connection.close()
 
 
@@ -230,7 +242,7 @@ def test_awaiting_gives_the_tuple_the_table_says(checked: None, callee: str) -> 
 
 
 LIBRARY_METHODS_ENTERED = sorted(
-    name for name in known_apis.ENTERED_AS if name.startswith(("aiohttp.ClientSession.", "aiofiles."))
+    name for name in known_apis.ENTERED_AS if name.startswith(("aiohttp.ClientSession.", "aiofiles.", "aiosqlite.Connection."))
 )
 
 
@@ -290,3 +302,49 @@ def test_entering_what_is_made_gives_it_back(checked: None, callee: str) -> None
         assert CHECKED_ENTERED_ITSELF.get(callee), f"entering what {callee} makes gives another object"
     else:
         assert callee not in CHECKED_ENTERED_ITSELF, f"what {callee} makes can be entered: ENTERED_AS should say"
+
+
+# The factories of the hand-written tables whose result is a coroutine wrapper (generated ones are checked
+# by tests/test_generated_apis.py).
+LIBRARY_FACTORIES = sorted(
+    name for name, made in known_apis.FACTORY_RESULTS.items() if made == "aiosqlite.context.Result"
+)
+
+
+@pytest.mark.parametrize("callee", LIBRARY_FACTORIES)
+def test_calling_gives_what_the_factory_table_says(checked: None, callee: str) -> None:
+    pytest.importorskip("aiosqlite")
+    assert callee in CHECKED_MADE, f"{callee}: add it to _aiosqlite_results"
+    assert CHECKED_MADE[callee] is _class_named(known_apis.FACTORY_RESULTS[callee])
+
+
+_DROPPED = {
+    "aiohttp.client._BaseRequestContextManager": (
+        "import aiohttp\n"
+        "async def main():\n"
+        "    async with aiohttp.ClientSession() as session:\n"
+        "        session.get('http://127.0.0.1:9/')\n"
+    ),
+    "aiosqlite.context.Result": (
+        "import aiosqlite\n"
+        "async def main():\n"
+        "    async with aiosqlite.connect(':memory:') as db:\n"
+        "        db.execute('select 1')\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("wrapper", sorted(known_apis.COROUTINE_WRAPPERS))
+def test_a_dropped_coroutine_wrapper_leaves_its_coroutine_never_awaited(wrapper: str, tmp_path: Path) -> None:
+    """Each class of COROUTINE_WRAPPERS, made by its factory and dropped: CPython warns about the coroutine."""
+    import subprocess
+
+    pytest.importorskip(wrapper.partition(".")[0])
+    assert wrapper in _DROPPED, f"{wrapper}: add a program that drops one"
+    program = tmp_path / "dropped.py"
+    program.write_text(_DROPPED[wrapper] + "import asyncio, gc\nasyncio.run(main())\ngc.collect()\n")
+    result = subprocess.run(
+        [sys.executable, "-W", "default", str(program)], capture_output=True, text=True, timeout=120
+    )
+    assert "was never awaited" in result.stderr, result.stderr
+

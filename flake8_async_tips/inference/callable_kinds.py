@@ -22,6 +22,7 @@ from flake8_async_tips.inference.values import (
     Instance,
     Partial,
     Value,
+    _table_instance,
     canonical_class,
 )
 from flake8_async_tips.kinds import FUNCTION_KINDS, CallableKind
@@ -211,7 +212,9 @@ class CallableKinds(Evaluator):
         """What a call certainly makes that needs an `await`: "coroutine", "awaitable", or None.
 
         "awaitable" when only an annotation says so: a callable typed
-        `Callable[..., Awaitable[T]]`, or a plain def annotated `-> Awaitable[T]`.
+        `Callable[..., Awaitable[T]]`, or a plain def annotated `-> Awaitable[T]`;
+        and for the tables' awaitables that are no coroutine (an async generator's
+        `aclose()`, aiohttp's `session.get(url)` holding the request's coroutine).
         """
         if self.is_coroutine_call(call, scope) is Verdict.YES:
             return "coroutine"
@@ -229,6 +232,10 @@ class CallableKinds(Evaluator):
         if len(found) != 1:
             return None
         (value,) = found
+        if isinstance(value, External):
+            made = _table_instance(canonical_class(value.name))
+            if made is not None and made.of.name in known_apis.COROUTINE_WRAPPERS:  # type: ignore[union-attr]
+                return "awaitable"  # `session.get(url)`: it holds the request's coroutine
         value = self._resolved(value)
         methods = self._call_methods(value, 0) if isinstance(value, Instance) else [value]
         results = {self._annotated_result(method) for method in methods}
