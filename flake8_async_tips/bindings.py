@@ -95,6 +95,11 @@ class BindingIndex:
         collector.run(tree, record=record_walk)
         index.root_scope = collector.root_scope
         index.walk_order = collector.walk_order
+        # `setattr(obj, name, v)` / `vars(obj)[name] = v`: the builtins, not a local of that name
+        # (`if vars := _run_vars.get(loop):`). Looked up once every binding is known.
+        index.writes_attributes_dynamically = index.writes_attributes_dynamically or any(
+            index.lookup(name, scope) in ([], None) for name, scope in collector.dynamic_writer_reads
+        )
         return index
 
     def names_loaded_within(self, node: ast.AST) -> set[str]:
@@ -192,6 +197,8 @@ class _BindingCollector(ScopedVisitor):
         # The scope the last name was read in, and the set of names read there.
         self._loading_scope: Optional[Scope] = None
         self._loaded: set[str] = set()
+        # Reads of the names of `setattr` and `vars`, with their scopes.
+        self.dynamic_writer_reads: list[tuple[str, Scope]] = []
 
     def _bind(self, name: str, binding: Binding) -> None:
         bindings = self.index.of(binding.scope.node)
@@ -250,8 +257,8 @@ class _BindingCollector(ScopedVisitor):
             self._loaded.add(node.id)
         elif id(node) not in self.described_targets:
             self._bind_here(node.id, node)
-        if node.id in _DYNAMIC_ATTRIBUTE_WRITERS:
-            self.index.writes_attributes_dynamically = True
+        if node.id in _DYNAMIC_ATTRIBUTE_WRITERS and node.ctx.__class__ is ast.Load:
+            self.dynamic_writer_reads.append((node.id, self.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if not isinstance(node.ctx, ast.Load):
