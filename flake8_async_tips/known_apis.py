@@ -409,6 +409,11 @@ CONTEXT_MANAGER_PROTOCOLS = {
     "aiofile.AIOFile": {ASYNC},
     "aiohttp.ClientSession": {ASYNC},
     "httpx.AsyncClient": {ASYNC},
+    # Values annotated with a context manager ABC, as the iteration ABCs below.
+    "typing.AsyncContextManager": {ASYNC},
+    "contextlib.AbstractAsyncContextManager": {ASYNC},
+    "typing.ContextManager": {SYNC},
+    "contextlib.AbstractContextManager": {SYNC},
 }
 
 # Iterables, by class.
@@ -421,6 +426,12 @@ ITERATION_PROTOCOLS = {
     "types.AsyncGeneratorType": {ASYNC},
     # `async for` over as_completed() came in 3.13.
     "asyncio.as_completed()": {SYNC, ASYNC} if sys.version_info >= (3, 13) else {SYNC},
+    # A value annotated with an iteration ABC (`stream: AsyncIterable[bytes]`) supports what the ABC
+    # declares, as for an annotated class of the project: `for chunk in stream` is an ASY301.
+    **{f"{module}.{name}": {ASYNC} for module in ("typing", "collections.abc")
+       for name in ("AsyncIterable", "AsyncIterator", "AsyncGenerator")},
+    **{f"{module}.{name}": {SYNC} for module in ("typing", "collections.abc")
+       for name in ("Iterable", "Iterator", "Generator")},
 }
 
 # What calling these builtins returns: a sync iterable, and nothing awaitable.

@@ -18,8 +18,10 @@ class AsyncForOverSyncIterable(AsyncTipsError):
 
     What it does:
         Reports `async for` over `range()`, a list/tuple/set/dict/str literal
-        or comprehension, a sync generator, `open()`, or an instance of a class
-        with `__iter__` and no `__aiter__`.
+        or comprehension, a sync generator, `open()`, an instance of a class
+        with `__iter__` and no `__aiter__`, or a value annotated `Iterable[T]`,
+        `Iterator[T]` or `Generator[...]` (as an annotated class, the ABC
+        says what the value supports).
 
     Why is this bad?
         `TypeError: 'async for' requires an object with __aiter__ method, got range`.
@@ -42,7 +44,9 @@ class ForOverAsyncIterable(AsyncTipsError):
 
     What it does:
         Reports a `for` statement or comprehension over an async generator, an
-        instance of a class with `__aiter__` and no `__iter__`, a coroutine
+        instance of a class with `__aiter__` and no `__iter__` (also a value
+        annotated `AsyncIterable[T]`, `AsyncIterator[T]` or
+        `AsyncGenerator[...]`), a coroutine
         (a missing `await`), or an async generator expression: one with
         `async for`, with an `await` in its own code (`(await size(s) for s
         in sites)`), or, from Python 3.11, with an async list, set or dict
