@@ -505,6 +505,9 @@ COROUTINE_FUNCTIONS = COROUTINE_FUNCTIONS.union(*_generated("coroutine_functions
 CLASSES = CLASSES.union(*_generated("classes"))
 CLASS_ALIASES = {**{k: v for found in _generated("class_aliases") for k, v in found.items()}, **CLASS_ALIASES}
 ENTERED_AS = {**{k: v for found in _generated("entered_as") for k, v in found.items()}, **ENTERED_AS}
+# Every name a library class and its bases define or store on instances, space-separated (split
+# when a class of the linted project inherits from it).
+CLASS_MEMBERS = {k: v for found in _generated("members") for k, v in found.items()}
 FACTORY_RESULTS = {
     **{k: v for found in _generated("factory_results") for k, v in found.items() if k not in RETURNS_INSTANCE_OF},
     **FACTORY_RESULTS,

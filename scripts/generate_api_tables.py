@@ -755,6 +755,32 @@ def _under(name: str, prefixes: tuple[str, ...]) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
 
 
+# Modules of one platform's classes: what the other platform's class has is not read.
+PLATFORM_MODULES = frozenset({"asyncio.unix_events", "asyncio.windows_events", "asyncio.windows_utils"})
+
+
+def _mangled(name: str, class_name: str) -> str:
+    """`__writer` in `class ClientRequest` is `_ClientRequest__writer` at run time."""
+    if name.startswith("__") and not name.endswith("__") and class_name.strip("_"):
+        return f"_{class_name.lstrip('_')}{name}"
+    return name
+
+
+def _slots_and_annotations(node: ast.ClassDef) -> set[str]:
+    """The names a class body declares without binding them: `__slots__` entries, `x: int`."""
+    found: set[str] = set()
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            found.add(statement.target.id)
+        elif isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__slots__" for target in statement.targets
+        ):
+            value = statement.value
+            items = value.elts if isinstance(value, (ast.Tuple, ast.List, ast.Set)) else [value]
+            found.update(item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str))
+    return found
+
+
 def _returns_self(function: Function) -> bool:
     node = function.node
     positional = [*node.args.posonlyargs, *node.args.args]
@@ -800,6 +826,7 @@ def generate(library: Library, world: World) -> dict:
     class_names: set[str] = set()
     class_aliases: dict[str, str] = {}
     entered_as: dict[str, str] = {}
+    members: dict[str, str] = {}
     result_classes: dict[int, Class] = {}
 
     def record_kind(name: str, kind: str, function: Optional[Function]) -> None:
@@ -851,6 +878,18 @@ def generate(library: Library, world: World) -> dict:
             record_kind(f"{public}.{member}", kind, bound)
             interesting |= len(coroutine_functions) + len(factory_results) != before
         if mro is not None:
+            # Every name the class and its bases define or store on instances: a subclass of it in
+            # user code looks up a name the class does not have in its own body only (`self.closed`).
+            names: set[str] = set()
+            for entry in mro:
+                if isinstance(entry, Class):
+                    own = set(entry.members) | entry.instance_attributes | _slots_and_annotations(entry.node)
+                    names |= {_mangled(name, entry.node.name) for name in own}
+                else:
+                    names |= EXTERNAL_BASES.get(entry, frozenset())
+            platform_only = any(isinstance(entry, Class) and entry.module.name in PLATFORM_MODULES for entry in mro)
+            if "*" not in names and not names & {"__getattr__", "__getattribute__"} and not platform_only:
+                members[public] = " ".join(sorted(names))
             defined = {m: analysis.member(cls, m, mro)[0] for m in PROTOCOL_METHODS}
             raising = {m for m in PROTOCOL_METHODS if defined[m] and _only_raises(analysis.member(cls, m, mro)[1])}
             usable = {m for m in PROTOCOL_METHODS if defined[m] and m not in raising}
@@ -926,6 +965,7 @@ def generate(library: Library, world: World) -> dict:
         "iterables": {k: v for k, v in sorted(iterables.items())},
         "awaitables": sorted(awaitables),
         "entered_as": dict(sorted((k, v) for k, v in entered_as.items() if k in class_names)),
+        "members": dict(sorted((k, v) for k, v in members.items() if k in class_names)),
     }
 
 

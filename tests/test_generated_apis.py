@@ -292,3 +292,42 @@ def test_every_coroutine_entry_reaches_asy100(key: str) -> None:
     if not names:
         pytest.skip(f"{key} has no coroutine function")
     assert _reaches_asy100(names) == []
+
+
+# The dunders a member lookup or protocol question may ask about; the others (`__module__`,
+# `__orig_bases__`, `__static_attributes__`...) are the class machinery's own.
+_ASKED_DUNDERS = frozenset(
+    {"__iter__", "__next__", "__aiter__", "__anext__", "__enter__", "__exit__", "__aenter__", "__aexit__",
+     "__await__", "__getitem__", "__call__", "__getattr__", "__getattribute__"}
+)
+
+
+def _missing_members(key: str) -> list[str]:
+    """Names a listed class (or a base of its library) defines at run time that its members do not list."""
+    table = generated_apis.LIBRARIES[key]
+    library = next(library for library in generate_api_tables.LIBRARIES if library.key == key)
+    missing = []
+    for name, listed in table.get("members", {}).items():
+        cls = getattr(_lookup(name), "__origin__", _lookup(name))
+        if not isinstance(cls, type):
+            continue  # absent here (platform, version): counted by the entries' test
+        members = set(listed.split())
+        for klass in cls.__mro__:
+            if klass.__module__.partition(".")[0] not in library.packages:
+                continue
+            for attribute in vars(klass):
+                dunder = attribute.startswith("__") and attribute.endswith("__")
+                machinery = attribute.startswith("_abc_") or attribute in ("_is_protocol", "_is_runtime_protocol")
+                if (dunder and attribute not in _ASKED_DUNDERS) or machinery:
+                    continue
+                if attribute not in members:
+                    missing.append(f"{name}: {klass.__qualname__}.{attribute}")
+    return missing
+
+
+@pytest.mark.parametrize("key", list(generated_apis.LIBRARIES))
+def test_a_class_lists_every_member_it_has(key: str) -> None:
+    """A project class inheriting from a listed class looks up what it lacks there: a name left out
+    would be taken for one the base does not have."""
+    _require_matching(key)
+    assert _missing_members(key) == []

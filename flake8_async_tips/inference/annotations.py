@@ -45,6 +45,9 @@ from flake8_async_tips.inference.values import (
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope, ScopeKind
 
+# Annotations that name no class the value is an instance of.
+_NO_CLASS = _SELF_TYPES | {"typing.Any", "typing_extensions.Any"}
+
 _CALLABLE_FORMS = frozenset({"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"})
 # What a callable's result annotation may say: "coroutine" is certain, "awaitable" is any awaitable object.
 RESULT_FORMS = {
@@ -134,8 +137,8 @@ class AnnotationModel(FunctionModel):
                 cls = resolved if isinstance(resolved, TypeAlias) else cls
             if isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef):
                 instances.add(Instance(cls, exact=False))
-            elif isinstance(cls, External) and cls.name in _SELF_TYPES:
-                return None  # `-> Self` is the receiver, which only the caller knows
+            elif isinstance(cls, External) and cls.name in _NO_CLASS:
+                return None  # `-> Self` is the receiver, which only the caller knows; `Any` is anything
             elif isinstance(cls, External):
                 instances.add(Instance(External(canonical_class(cls.name)), exact=False))
             elif isinstance(cls, TypeAlias):

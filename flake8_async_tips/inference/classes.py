@@ -23,9 +23,13 @@ from flake8_async_tips.inference.values import (
     NAMESPACE_HOOKS,
     Definition,
     External,
+    TableBase,
     Value,
     Values,
     _known_base,
+    is_table_member,
+    member_name,
+    table_base,
 )
 from flake8_async_tips.project import names_in_class_bases
 from flake8_async_tips.scopes import Scope
@@ -245,6 +249,12 @@ class ClassModel(ProjectNames):
                     return _UNKNOWN, None
                 if status == _FOUND:
                     results.add(found)
+            elif isinstance(base, TableBase):
+                if attribute in base.members:
+                    qualified = member_name(base.name, attribute)
+                    if not is_table_member(qualified):
+                        return _UNKNOWN, None
+                    results.add(frozenset({External(qualified)}))  # `self.send()` of a library base
             elif hasattr(base, attribute):
                 return _UNKNOWN, None
         if not results:
@@ -273,12 +283,13 @@ class ClassModel(ProjectNames):
             if isinstance(base, Definition):
                 verdict = base.module.class_defines(base, method, depth + 1)
             else:
-                verdict = Verdict.YES if hasattr(base, method) else Verdict.NO
+                has = method in base.members if isinstance(base, TableBase) else hasattr(base, method)
+                verdict = Verdict.YES if has else Verdict.NO
             if verdict is not Verdict.NO:
                 return verdict
         return Verdict.NO
 
-    def _class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
+    def _class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type, TableBase]]]:
         """A class's bases: the project's classes, or the runtime type of a builtin or known stdlib base.
 
         None when any base is not known, or a metaclass other than ABCMeta may add anything.
@@ -296,7 +307,7 @@ class ClassModel(ProjectNames):
         _CLASS_BASES[id(cls.node)] = (depth, cls.node, found)
         return found
 
-    def _read_class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type]]]:
+    def _read_class_bases(self, cls: Definition, depth: int) -> Optional[list[Union[Definition, type, TableBase]]]:
         node = cls.node
         assert isinstance(node, ast.ClassDef)
         for keyword in node.keywords:
@@ -305,7 +316,7 @@ class ClassModel(ProjectNames):
             methods = self._metaclass_methods(keyword, cls.scope, depth + 1)
             if methods is None or methods & NAMESPACE_HOOKS:
                 return None
-        bases: list[Union[Definition, type]] = []
+        bases: list[Union[Definition, type, TableBase]] = []
         for base in node.bases:
             expr = base.value if isinstance(base, ast.Subscript) else base
             found = self.values(expr, cls.scope, depth + 1)
@@ -317,6 +328,8 @@ class ClassModel(ProjectNames):
                 bases.append(value)
             elif isinstance(value, External) and isinstance(_known_base(value.name), type):
                 bases.append(_known_base(value.name))  # type: ignore[arg-type]
+            elif isinstance(value, External) and table_base(value.name) is not None:
+                bases.append(table_base(value.name))  # type: ignore[arg-type]  # trio.abc.AsyncResource
             else:
                 return None
         return bases

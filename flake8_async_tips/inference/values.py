@@ -13,6 +13,7 @@ import ast
 import builtins
 import typing
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
 
 from flake8_async_tips import known_apis
@@ -213,3 +214,19 @@ NAMESPACE_HOOKS = frozenset({"__new__", "__init__", "__prepare__", "mro", "__get
 
 def _known_base(qualified: str) -> object:
     return _builtin(qualified) if qualified.startswith("builtins.") else _KNOWN_BASES.get(qualified)
+
+
+@dataclass(frozen=True)
+class TableBase:
+    """A library class of the tables as a base of a project's class: the names it (with its bases) has."""
+
+    name: str
+    members: frozenset[str]
+
+
+@lru_cache(maxsize=1024)
+def table_base(qualified: str) -> Optional[TableBase]:
+    """The tables' library class `qualified` names, with every member, if they list them."""
+    name = canonical_class(qualified)
+    members = known_apis.CLASS_MEMBERS.get(name)
+    return None if members is None else TableBase(name, frozenset(members.split()))
