@@ -244,6 +244,8 @@ AWAITED_AS = {
     "trio.open_tcp_stream": "trio.SocketStream",
     "trio.open_unix_socket": "trio.SocketStream",
     "trio.lowlevel.open_process": "trio.Process",
+    # `afp = await AIOFile(path, "w")`: awaiting the new instance opens it and gives it back.
+    "aiofile.AIOFile": "aiofile.AIOFile",
     # `db = await aiosqlite.connect(path)`: the connection (its `__await__` starts its thread, gives itself).
     "aiosqlite.connect": "aiosqlite.Connection",
     **{f"aiosqlite.Connection.{method}": made for method, made in _AIOSQLITE_RESULTS.items()},

@@ -118,6 +118,13 @@ async def _awaited_and_entered(tmp_path: Path) -> None:
             CHECKED_AWAITED[opener] = _FileHandle
             await handle.close()
 
+    if importlib.util.find_spec("aiofile") is not None:
+        import aiofile
+
+        afp = await aiofile.AIOFile(str(tmp_path / "aiofile"), "w")
+        CHECKED_AWAITED["aiofile.AIOFile"] = type(afp)
+        await afp.close()
+
 
 class _FileHandle:
     """Stands for the pseudo-class `aiofiles.open()`: any of aiofiles' file objects."""

@@ -205,6 +205,24 @@ class AnnotationModel(FunctionModel):
         awaited = self._awaited_annotation(node.returns, function.scope, depth + 1)
         return None if awaited is None else self._annotated_instances(awaited[0], function.scope, depth + 1)
 
+    def _awaited_new_instance(self, cls: Definition, depth: int) -> Values:
+        """Awaiting a new instance of a class of the project: itself when its `__await__` is a generator
+        whose every `return` gives `self`, else what the method's annotation says."""
+        if self._constructed_values(cls, depth + 1) != frozenset({Instance(cls)}):
+            return None  # a metaclass's `__call__`, a tuple from `__new__`
+        methods = self._class_attribute(cls, "__await__", depth + 1)
+        if not methods or len(methods) != 1:
+            return None
+        (method,) = methods
+        if not isinstance(method, Definition) or not isinstance(method.node, ast.FunctionDef):
+            return None
+        if method.node.returns is None:
+            generator = method.module.bindings.of(method.node).is_generator
+            itself = generator and method.module._returns_itself(method, CallableKind.GENERATOR_FUNCTION, depth + 1)
+            return frozenset({Instance(cls)}) if itself else None
+        assert isinstance(cls.node, ast.ClassDef)
+        return self._awaited_instance_of(ast.Name(id=cls.node.name, ctx=ast.Load()), cls.scope, depth + 1)
+
     def _awaited_instance_of(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
         """Awaiting an instance of the annotated class: what its `__await__` says it gives.
 

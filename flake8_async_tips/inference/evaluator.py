@@ -284,7 +284,9 @@ class Evaluator(CallSiteModel):
         if not isinstance(awaited, ast.Call):
             return None
         callee = self._only_value(awaited.func, scope, depth + 1)
-        if callee is None:
+        if isinstance(callee, Partial) and len(callee.func) == 1:
+            (callee,) = callee.func  # `opener = partial(AIOFile, context=c); await opener(path)`
+        if callee is None or isinstance(callee, Partial):
             return None
         if isinstance(callee, External) and canonical_class(callee.name) in known_apis.AWAITED_AS:
             return frozenset({Instance(External(known_apis.AWAITED_AS[canonical_class(callee.name)]))})
@@ -308,6 +310,8 @@ class Evaluator(CallSiteModel):
             if callee.node.returns is not None:
                 return callee.module._awaited_return(callee, depth + 1)
             return callee.module._awaited_returned_calls(callee, depth + 1)
+        if isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
+            return callee.module._awaited_new_instance(callee, depth + 1)  # `conn = await Connection(dsn)`
         return None
 
     def _unpacked_values(self, value: ast.expr, position: int, scope: Scope, depth: int) -> Values:
