@@ -34,6 +34,8 @@ class Binding:
     unpacked: Optional[tuple[ast.expr, int]] = None
     # A def or class in the body of `if TYPE_CHECKING:`: never run.
     for_type_checkers: bool = False
+    # `for name in iterable:` (a plain `for`): the iterable whose items the name takes.
+    iterated: Optional[ast.expr] = None
 
 
 @dataclass(slots=True)
@@ -190,8 +192,9 @@ class _BindingCollector(ScopedVisitor):
         self.index = index
         # Name targets whose binding is recorded by their statement's hook.
         self.described_targets: set[int] = set()
-        # Attribute targets of a simple assignment: id -> the value assigned.
+        # Attribute targets of a simple assignment: id -> the value assigned (and its annotation).
         self.assigned_attributes: dict[int, ast.expr] = {}
+        self.annotated_attributes: dict[int, ast.expr] = {}
         # Defs and classes in the body of `if TYPE_CHECKING:` (by node).
         self.type_checking_defs: set[int] = set()
         # The scope the last name was read in, and the set of names read there.
@@ -263,7 +266,12 @@ class _BindingCollector(ScopedVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if not isinstance(node.ctx, ast.Load):
             self.index.stored_attributes.add(node.attr)
-            store = Binding(node, self.scope, value=self.assigned_attributes.pop(id(node), None))
+            store = Binding(
+                node,
+                self.scope,
+                value=self.assigned_attributes.pop(id(node), None),
+                annotation=self.annotated_attributes.pop(id(node), None),
+            )
             self.index.attribute_stores.setdefault(node.attr, []).append(store)
         if node.attr == "__dict__":
             self.index.writes_attributes_dynamically = True
@@ -280,12 +288,18 @@ class _BindingCollector(ScopedVisitor):
                     self.described_targets.add(id(element))
                     self._bind_here(element.id, element, unpacked=(node.value, position))  # type: ignore[attr-defined]
 
+    def visit_For(self, node: ast.For) -> None:
+        if isinstance(node.target, ast.Name):
+            self.described_targets.add(id(node.target))
+            self._bind_here(node.target.id, node.target, iterated=node.iter)
+
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         if isinstance(node.target, ast.Name) and node.value is not None:
             self.described_targets.add(id(node.target))
             self._bind_here(node.target.id, node.target, value=node.value, annotation=node.annotation)
         elif isinstance(node.target, ast.Attribute) and node.value is not None:
             self.assigned_attributes[id(node.target)] = node.value
+            self.annotated_attributes[id(node.target)] = node.annotation
 
     def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:

@@ -28,6 +28,7 @@ LAYERS = [
     "construction",
     "functions",
     "annotations",
+    "items",
     "fixtures",
     "call_sites",
     "evaluator",

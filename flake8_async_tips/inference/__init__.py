@@ -14,10 +14,10 @@ The package is split by layers, each file importing only those below it
 - `module_cache`: other modules read once per process, and the per-file
   memos; it builds their evaluators with the constructor it is given;
 - `project_names`: the evaluator's state, and names of other modules;
-- `classes`, `construction`, `functions`, `annotations`: the class model,
-  what calling or subscripting a class gives, the function model and what
-  annotations say, mixins given the evaluator as `self` instead of
-  importing it;
+- `classes`, `construction`, `functions`, `annotations`, `items`: the class
+  model, what calling or subscripting a class gives, the function model,
+  what annotations say and what a `for` target takes, mixins given the
+  evaluator as `self` instead of importing it;
 - `evaluator`: what an expression refers to;
 - `callable_kinds`, `protocols`: the rules' questions, on top.
 
@@ -92,7 +92,8 @@ class Inference(ProtocolQuestions):
     """Answers the rules' questions about one module.
 
     The layers, top first: ProtocolQuestions, CallableKinds, Evaluator,
-    AnnotationModel, FunctionModel, ConstructionModel, ClassModel, ProjectNames (which holds the state).
+    ItemModel, AnnotationModel, FunctionModel, ConstructionModel, ClassModel, ProjectNames (which holds
+    the state).
     """
 
 

@@ -48,6 +48,7 @@ from flake8_async_tips.scopes import Scope, ScopeKind
 # Annotations that name no class the value is an instance of.
 _NO_CLASS = _SELF_TYPES | {"typing.Any", "typing_extensions.Any"}
 
+
 _CALLABLE_FORMS = frozenset({"typing.Callable", "collections.abc.Callable", "typing_extensions.Callable"})
 # What a callable's result annotation may say: "coroutine" is certain, "awaitable" is any awaitable object.
 RESULT_FORMS = {

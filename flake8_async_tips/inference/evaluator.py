@@ -150,6 +150,8 @@ class Evaluator(CallSiteModel):
             return self._entered_values(binding, depth + 1)
         if binding.unpacked is not None:
             return self._unpacked_values(*binding.unpacked, binding.scope, depth + 1)
+        if binding.iterated is not None:
+            return self._element_values(binding.iterated, binding.scope, depth + 1)
         if isinstance(node, ast.arg):
             found = self._parameter_values(node)
             if found is None and node.annotation is not None and not self._collects_arguments(node):

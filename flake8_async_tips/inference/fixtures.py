@@ -35,7 +35,7 @@ import os
 from typing import Optional
 
 from flake8_async_tips.decorators import name_leaf
-from flake8_async_tips.inference.annotations import AnnotationModel
+from flake8_async_tips.inference.items import ItemModel
 from flake8_async_tips.inference.module_cache import module_at
 from flake8_async_tips.inference.values import _TABLE_PACKAGES, MAX_DEPTH, Definition, Values
 from flake8_async_tips.kinds import CallableKind
@@ -47,7 +47,7 @@ _NOT_FIXTURES = frozenset({"self", "cls", "request"})
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-class FixtureModel(AnnotationModel):
+class FixtureModel(ItemModel):
     """A mixin of `Inference`, below the evaluator; given the evaluator as `self`, it asks it `values`."""
 
     def _fixture_parameter_values(self, arg: ast.arg, depth: int) -> Values:

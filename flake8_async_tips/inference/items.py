@@ -1,0 +1,100 @@
+"""What a `for` loop's target takes: the items of a display, or of a declared collection.
+
+`for conn in self.connections:` with `self.connections: list[WebSocket] = []`
+(or a class-level `connections: list[WebSocket]`, a parameter `conns:
+Sequence[Conn]`, `*conns: Conn`) gives the declared item class; `for path
+in (source, target):` the items' own values. Anything else stays unknown.
+A mixin given the evaluator as `self`, above the annotation model.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from flake8_async_tips.inference.annotations import AnnotationModel
+from flake8_async_tips.inference.syntax import _parsed_string
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Instance, Values, union_of
+from flake8_async_tips.scopes import Scope
+
+# `for x in items` over `items: list[Conn]`: the collections whose first argument types the items.
+_ITEMS_TYPED_BY_FIRST = frozenset(
+    {f"{module}.{name}" for module in ("typing", "collections.abc") for name in (
+        "Iterable", "Iterator", "Collection", "Sequence", "MutableSequence", "Set", "MutableSet", "AbstractSet",
+        "Reversible", "Mapping", "MutableMapping")}
+    | {"typing.List", "typing.Set", "typing.FrozenSet", "typing.Deque", "typing.Dict", "collections.deque",
+       "builtins.list", "builtins.set", "builtins.frozenset", "builtins.dict"}
+)
+_TUPLES = frozenset({"typing.Tuple", "builtins.tuple"})
+
+
+class ItemModel(AnnotationModel):
+    """The items a plain `for` takes from its iterable."""
+
+    def _element_values(self, iterable: ast.expr, scope: Scope, depth: int) -> Values:
+        """What `for x in iterable` binds x to: the items of a display (`for s in (a, b)`), or the T
+        its declaration gives (`conns: list[Conn]`, `self.conns: list[Conn] = []`, `*conns: Conn`)."""
+        if isinstance(iterable, (ast.Tuple, ast.List, ast.Set)):
+            if not iterable.elts or any(isinstance(item, ast.Starred) for item in iterable.elts):
+                return None
+            return union_of(iterable.elts, lambda item: self.values(item, scope, depth + 1))
+        declared = self._declared_annotation(iterable, scope, depth + 1)
+        if declared is None:
+            return None
+        annotation, where, of_items = declared
+        return self._annotated_instances(annotation, where, depth + 1) if of_items else \
+            self._item_instances(annotation, where, depth + 1)
+
+    def _declared_annotation(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[tuple[ast.expr, Scope, bool]]:
+        """(annotation, its scope, whether it types each item) declared for a name or `obj.attr`; None if none."""
+        if isinstance(expr, ast.Name):
+            found = self.bindings.lookup(expr.id, scope)
+            found = None if not found else self.reaching.reaching(expr, scope, found)
+            if not found or len(found) != 1:
+                return None
+            (binding,) = found
+            if isinstance(binding.node, ast.arg) and binding.node.annotation is not None:
+                # `*conns: Conn` types each item of the tuple.
+                return binding.node.annotation, binding.scope, self._collects_arguments(binding.node)
+            return None if binding.annotation is None else (binding.annotation, binding.scope, False)
+        if not isinstance(expr, ast.Attribute) or depth > MAX_DEPTH:
+            return None
+        owners = self.values(expr.value, scope, depth + 1)
+        if not owners or len(owners) != 1:
+            return None
+        (owner,) = owners
+        if not isinstance(owner, Instance) or not isinstance(owner.of, Definition):
+            return None
+        cls = owner.of
+        return cls.module._declared_attribute(cls, expr.attr)
+
+    def _declared_attribute(self, cls: Definition, attribute: str) -> Optional[tuple[ast.expr, Scope, bool]]:
+        """The class-level annotation of an instance attribute, or the one its stores on `self` agree on."""
+        if attribute in self.bindings.stored_attributes and not self._stored_only_on_self(cls, attribute):
+            return None
+        declared = self._class_annotations(cls.node).get(attribute)
+        if declared is not None:
+            return declared, cls.scope, False
+        stores = self.bindings.attribute_stores.get(attribute, [])
+        if not stores or any(self._self_store_class(store) is not cls.node for store in stores):
+            return None
+        annotated = [store for store in stores if store.annotation is not None]
+        texts = {ast.dump(store.annotation) for store in annotated}  # type: ignore[arg-type]
+        if len(texts) != 1:
+            return None
+        return annotated[0].annotation, annotated[0].scope, False  # type: ignore[return-value]
+
+    def _item_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
+        """The items of a collection annotation: `list[Conn]` -> Conn, `tuple[A, ...]` -> A, `tuple[A, B]` -> both."""
+        parsed = _parsed_string(annotation)
+        if not isinstance(parsed, ast.Subscript):
+            return None
+        form = self.qualified_name(parsed.value, scope)
+        items = list(parsed.slice.elts) if isinstance(parsed.slice, ast.Tuple) else [parsed.slice]
+        if form in _ITEMS_TYPED_BY_FIRST and items:
+            return self._annotated_instances(items[0], scope, depth + 1)
+        if form in _TUPLES and items:
+            if len(items) == 2 and isinstance(items[1], ast.Constant) and items[1].value is Ellipsis:
+                items = items[:1]
+            return union_of(items, lambda item: self._annotated_instances(item, scope, depth + 1))
+        return None
