@@ -41,57 +41,104 @@ _TRIES = (ast.Try,) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
 class _ScopeStatements:
-    """The statement tree of one scope's body: where each statement sits, and each node's statement."""
+    """The statement tree of one scope's body: where each statement sits; a node's statement by position.
 
-    __slots__ = ("places", "statement_of")
+    Only statements are indexed (most scopes asked about have one read to narrow): a node is
+    found by descending through the statements whose source range holds it, then checked to be
+    in the innermost one's own parts (its expressions, not its blocks) by identity.
+    """
+
+    __slots__ = ("places", "body")
 
     def __init__(self, scope_node: ast.AST) -> None:
         self.places: dict[int, _Place] = {}
-        self.statement_of: dict[int, ast.stmt] = {}
         body = getattr(scope_node, "body", None)
-        if isinstance(body, list):
-            self._block(body, None, None)
-
-    def _block(self, block: list, parent: Optional[ast.stmt], holder: Optional[ast.AST]) -> None:
-        pending = [(block, parent, holder)]
+        self.body: list = body if isinstance(body, list) else []
+        pending: list[tuple[list, Optional[ast.stmt], Optional[ast.AST]]] = [(self.body, None, None)]
         while pending:
             statements, parent, holder = pending.pop()
             for index, statement in enumerate(statements):
                 self.places[id(statement)] = (parent, holder, statements, index)
-                self.statement_of[id(statement)] = statement
-                pending.extend(self._parts(statement))
+                pending.extend((block, statement, owner) for block, owner in _blocks(statement))
 
-    def _parts(self, statement: ast.stmt) -> list:
-        """The statement's own expressions are located; its blocks are returned, to be walked."""
-        blocks = []
-        nested_scope = isinstance(statement, _DEFINITIONS)
-        for name in statement._fields:
-            value = getattr(statement, name, None)
-            if nested_scope and name == "body":
-                continue  # another scope: its statements are not this one's
-            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-                blocks.append((value, statement, statement))
-            elif isinstance(value, list) and value and isinstance(value[0], (ast.excepthandler, ast.match_case)):
-                for holder in value:
-                    for part in holder._fields:
-                        inner = getattr(holder, part, None)
-                        if part == "body":
-                            blocks.append((inner, statement, holder))
-                        else:
-                            self._locate(inner, statement)
-                    self.statement_of[id(holder)] = statement
-            else:
-                self._locate(value, statement)
-        return blocks
+    def statement_of(self, node: ast.AST) -> Optional[ast.stmt]:
+        """The innermost statement of this scope whose own parts hold `node`; None if none does."""
+        if id(node) in self.places:
+            return node  # type: ignore[return-value]  # a def, class, import or global statement
+        position = _position(node)
+        if position is None:
+            return None
+        found: Optional[ast.stmt] = None
+        block: Optional[list] = self.body
+        while block is not None:
+            candidate = _containing(block, position)
+            if candidate is None:
+                break
+            found, block = candidate, None
+            if isinstance(candidate, _DEFINITIONS):
+                break  # its decorators, defaults or bases, or a nested scope's body (checked below)
+            for inner, _ in _blocks(candidate):
+                if _containing(inner, position) is not None:
+                    block = inner
+                    break
+        if found is None or not _in_own_parts(node, found):
+            return None
+        return found
 
-    def _locate(self, value: object, statement: ast.stmt) -> None:
-        stack = list(value) if isinstance(value, list) else [value]
-        statement_of = self.statement_of
-        while stack:
-            node = stack.pop()
-            if isinstance(node, ast.AST):
-                statement_of[id(node)] = statement
-                stack.extend(ast.iter_child_nodes(node))
+
+def _blocks(statement: ast.stmt) -> list[tuple[list, ast.AST]]:
+    """The statement's blocks of this scope, each with the node holding it (itself, a handler, a case)."""
+    found: list[tuple[list, ast.AST]] = []
+    nested_scope = isinstance(statement, _DEFINITIONS)
+    for name in statement._fields:
+        value = getattr(statement, name, None)
+        if not isinstance(value, list) or not value or (nested_scope and name == "body"):
+            continue
+        if isinstance(value[0], ast.stmt):
+            found.append((value, statement))
+        elif isinstance(value[0], (ast.excepthandler, ast.match_case)):
+            found.extend((holder.body, holder) for holder in value)
+    return found
+
+
+def _in_own_parts(node: ast.AST, statement: ast.stmt) -> bool:
+    """Is `node` in the statement's expressions or other non-block parts (an except handler
+    itself, a case's pattern and guard), not in one of its blocks?"""
+    nested_scope = isinstance(statement, _DEFINITIONS)
+    for name in statement._fields:
+        value = getattr(statement, name, None)
+        if (nested_scope and name == "body") or (isinstance(value, list) and value and isinstance(value[0], ast.stmt)):
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], (ast.excepthandler, ast.match_case)):
+            for holder in value:
+                parts = [getattr(holder, part) for part in holder._fields if part != "body"]
+                if holder is node or _within(node, parts):
+                    return True
+        elif _within(node, value):
+            return True
+    return False
+
+
+def _start(node: ast.AST) -> tuple[int, int]:
+    # A statement made by the outline (another module's cut-down body) has no position.
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+
+
+def _position(node: ast.AST) -> Optional[tuple[int, int, int, int]]:
+    try:
+        return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
+def _containing(block: list, position: tuple[int, int, int, int]) -> Optional[ast.stmt]:
+    start, end = position[:2], position[2:]
+    for statement in block:
+        if _start(statement) > start:
+            return None  # statements are in source order
+        if end <= (getattr(statement, "end_lineno", 0) or 0, getattr(statement, "end_col_offset", 0) or 0):
+            return statement
+    return None
 
 
 def _within(node: ast.AST, part: object) -> bool:
@@ -141,7 +188,7 @@ class _Narrowing:
         for binding in found:
             if binding in self.parameters:
                 continue
-            statement = statements.statement_of.get(id(binding.node))
+            statement = statements.statement_of(binding.node)
             if statement is None:
                 self.complete = False  # a `nonlocal` write in a nested def, or a node of no statement here
                 break
@@ -159,7 +206,7 @@ class _Narrowing:
         return [binding for binding, chain in self.chains if statement in chain]
 
     def binding(self) -> Optional[Binding]:
-        statement = self.statements.statement_of.get(id(self.read))
+        statement = self.statements.statement_of(self.read)
         if not self.complete or statement is None or len(self.parameters) > 1:
             return None
         if not self._nothing_binds_first_in(statement):

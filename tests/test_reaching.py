@@ -179,7 +179,25 @@ CASES = {
                 case [x]:
                     x.m()  # read
     """,
-    "the read in an except handler's type": """
+    "statements on one line": """
+        async def f():
+            x = A(); x = B()  # reaches
+            print(1); x.m()  # read
+    """,
+    "a read in an f-string": """
+        async def f():
+            x = A()
+            x = B()  # reaches
+            print(f"{x.m()!r:>10}")  # read
+    """,
+    "a read in a decorator is not narrowed": """
+        x = A()
+        x = B()
+        @x.register  # read
+        def handler():
+            pass
+    """,
+    "a read in an except handler's type": """
         async def f():
             x = A()
             try:
