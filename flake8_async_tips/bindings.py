@@ -195,6 +195,8 @@ class _BindingCollector(ScopedVisitor):
         # Attribute targets of a simple assignment: id -> the value assigned (and its annotation).
         self.assigned_attributes: dict[int, ast.expr] = {}
         self.annotated_attributes: dict[int, ast.expr] = {}
+        # Attribute elements of an unpacking assignment: id -> (the value unpacked, the position).
+        self.unpacked_attributes: dict[int, tuple[ast.expr, int]] = {}
         # Defs and classes in the body of `if TYPE_CHECKING:` (by node).
         self.type_checking_defs: set[int] = set()
         # The scope the last name was read in, and the set of names read there.
@@ -271,6 +273,7 @@ class _BindingCollector(ScopedVisitor):
                 self.scope,
                 value=self.assigned_attributes.pop(id(node), None),
                 annotation=self.annotated_attributes.pop(id(node), None),
+                unpacked=self.unpacked_attributes.pop(id(node), None),
             )
             self.index.attribute_stores.setdefault(node.attr, []).append(store)
         if node.attr == "__dict__":
@@ -283,8 +286,14 @@ class _BindingCollector(ScopedVisitor):
                 self._bind_here(target.id, target, value=node.value)
             elif isinstance(target, ast.Attribute):
                 self.assigned_attributes[id(target)] = node.value
-            elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+            elif isinstance(target, (ast.Tuple, ast.List)) and all(
+                isinstance(element, (ast.Name, ast.Attribute)) for element in target.elts
+            ):
                 for position, element in enumerate(target.elts):
+                    if isinstance(element, ast.Attribute):
+                        # `self.send, self.receive = open_memory_channel(0)`
+                        self.unpacked_attributes[id(element)] = (node.value, position)
+                        continue
                     self.described_targets.add(id(element))
                     self._bind_here(element.id, element, unpacked=(node.value, position))  # type: ignore[attr-defined]
 

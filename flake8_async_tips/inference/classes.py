@@ -193,8 +193,15 @@ class ClassModel(ProjectNames):
             owner = self._self_store_class(store)
             if owner is not None and not self._related_classes(cls, owner, depth + 1):
                 continue  # another class's instances
+            if store.value is None and store.unpacked is not None:
+                # `self.send, self.receive = open_memory_channel(0)`: that element of the value.
+                found = self._unpacked_values(*store.unpacked, store.scope, depth + 1)  # type: ignore[attr-defined]
+                if found is None:
+                    return None
+                collected |= found
+                continue
             if store.value is None:
-                return None  # `del`, `+=`, unpacking, a `for` or `with` target: not followed
+                return None  # `del`, `+=`, a `for` or `with` target: not followed
             if _is_none(store.value):
                 # `self.con = None` (in `close()`, `tearDown()`): a method called through the
                 # attribute then raises AttributeError; when the call runs, another store's value is there.

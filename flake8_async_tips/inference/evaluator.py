@@ -90,9 +90,9 @@ class Evaluator(CallSiteModel):
         found = self._only_value(expr.value, scope, depth + 1)
         if isinstance(found, External):
             name = canonical_class(found.name)
-            known = name in known_apis.RETURNED_TUPLES or _table_instance(name) is not None
-            return frozenset({found}) if known else None
-        found = None if found is None else self._resolved(found, depth + 1)
+            if name in known_apis.RETURNED_TUPLES or _table_instance(name) is not None:
+                return frozenset({found})
+        found = None if found is None else self._resolved(found, depth + 1)  # `trio._channel.open_memory_channel`
         if isinstance(found, Definition) and isinstance(found.node, ast.ClassDef):
             if found.module._subscripts_to_alias(found, depth + 1):
                 return frozenset({found})
