@@ -169,18 +169,16 @@ class ReachingBindings:
         statements = self._statements.get(id(scope.node))
         if statements is None:
             statements = self._statements[id(scope.node)] = _ScopeStatements(scope.node)
-        narrowed = _Narrowing(statements, read, scope, found).binding()
+        narrowed = _Narrowing(statements, read, found).binding()
         return found if narrowed is None else [narrowed]
 
 
 class _Narrowing:
     """One question: the one binding of `found` that certainly reaches `read`, or None."""
 
-    def __init__(self, statements: _ScopeStatements, read: ast.Name, scope: Scope, found: list[Binding]) -> None:
+    def __init__(self, statements: _ScopeStatements, read: ast.Name, found: list[Binding]) -> None:
         self.statements = statements
         self.read = read
-        self.scope = scope
-        self.found = found
         self.parameters = [binding for binding in found if isinstance(binding.node, ast.arg)]
         # Each located binding with the statements around it, innermost first.
         self.chains: list[tuple[Binding, list[ast.stmt]]] = []
@@ -213,7 +211,7 @@ class _Narrowing:
             return None
         current = statement
         while True:
-            parent, holder, block, index = self.statements.places[id(current)]
+            parent, _, block, index = self.statements.places[id(current)]
             for earlier in reversed(block[:index]):
                 inside = self._inside(earlier)
                 if inside:
@@ -221,7 +219,7 @@ class _Narrowing:
             if parent is None:
                 # Nothing binds the name before the read: only a parameter can have.
                 return self.parameters[0] if self.parameters else None
-            entered = self._entering(parent, holder, block)
+            entered = self._entering(parent, block)
             if entered is not _CLIMB:
                 return entered
             current = parent
@@ -244,21 +242,19 @@ class _Narrowing:
             return all(binding.node is statement for binding in inside)
         return False
 
-    def _entering(self, parent: ast.stmt, holder: Optional[ast.AST], block: list) -> object:
+    def _entering(self, parent: ast.stmt, block: list) -> object:
         """Leaving `block` for `parent`: its one binding that runs before every pass, None (doubt), or _CLIMB."""
-        inside = [binding for binding in self._inside(parent) if not self._in_block(binding, block)]
+        every = self._inside(parent)
+        inside = [binding for binding in every if not self._in_block(binding, block)]
         if isinstance(parent, (ast.For, ast.AsyncFor)):
-            if block is not parent.body:
-                return _CLIMB if not self._inside(parent) else None
-            others = [binding for binding in self._inside(parent) if not _within(binding.node, parent.target)]
-            targets = [binding for binding in self._inside(parent) if _within(binding.node, parent.target)]
-            if others:
-                return None
+            targets = [binding for binding in every if _within(binding.node, parent.target)]
+            if block is not parent.body or len(targets) != len(every):
+                return None if every else _CLIMB  # the loop may come back round, or run no pass
             if len(targets) == 1 and isinstance(parent.target, ast.Name):
                 return targets[0]
             return None if targets else _CLIMB
         if isinstance(parent, ast.While):
-            return None if self._inside(parent) else _CLIMB
+            return None if every else _CLIMB
         if isinstance(parent, ast.If):
             return None if any(_within(binding.node, parent.test) for binding in inside) else _CLIMB
         if isinstance(parent, (ast.With, ast.AsyncWith)):
@@ -270,12 +266,10 @@ class _Narrowing:
         if isinstance(parent, _TRIES):
             if block is parent.body:
                 return _CLIMB
-            if block is parent.finalbody or block is parent.orelse:
-                return None if inside else _CLIMB
-            # An except handler: the body may have run in part; the handler's own `as name` is not followed.
+            # An else, finally or except block: the body may have run in part; a handler's `as name` is not followed.
             return None if inside else _CLIMB
         if isinstance(parent, ast.Match):
-            return None if any(not self._in_block(binding, block) for binding in self._inside(parent)) else _CLIMB
+            return None if inside else _CLIMB
         return None
 
     def _in_block(self, binding: Binding, block: list) -> bool:
