@@ -104,6 +104,17 @@ class BindingIndex:
         )
         return index
 
+    def forget_scope_children(self) -> None:
+        """Drop the links from each scope to the scopes nested in it (parent <-> child cycles).
+
+        Only the linted file's rules walk scopes downwards. Another module's
+        index is kept in the module cache, which is set aside from the cyclic
+        collector: a cycle there would outlive its module's eviction for good.
+        """
+        if self.root_scope is not None:
+            self.root_scope.forget_children()
+        self._scope_of = None
+
     def names_loaded_within(self, node: ast.AST) -> set[str]:
         """The names loaded in the scope `node` opens and in every scope nested in it."""
         if self._scope_of is None:

@@ -69,6 +69,9 @@ class AsyncTipsChecker:
                 failures.update(walk_together(self.context.tree, families, replay=replay))  # type: ignore[arg-type]
             finally:
                 forget_linted_file()
+                for rules in families:
+                    rules.root_scope.forget_children()
+                self.context.release()
         for rules in families:
             for error in rules.errors:
                 yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)

@@ -23,6 +23,22 @@ class FileContext:
         self.filename = filename
         self.config = config
 
+    def release(self) -> None:
+        """Break the reference cycles of what was inferred of the file, once its rules have run.
+
+        The scopes link parents and children, and the file's evaluator
+        remembers values that name its own definitions: without this they would
+        wait for the cyclic collector, or be kept for good if the module cache
+        was set aside from it meanwhile.
+        """
+        known = vars(self)
+        bindings = known.pop("bindings", None)
+        if bindings is not None:
+            bindings.forget_scope_children()
+        inference = known.pop("inference", None)
+        if inference is not None:
+            inference.forget_everything()
+
     @cached_property
     def source(self) -> str:
         return "".join(self.lines)

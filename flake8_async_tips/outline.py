@@ -64,22 +64,13 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     index.self_store_annotations = {
         name: found for name, found in declared.items() if name not in index.unrecorded_self_stores
     }
-    _forget_nested_scopes(index, tree)
+    index.forget_scope_children()
     for function, is_generator in pruned.items():
         # Shared: what is kept per module is what the garbage collector walks.
         index.scopes[id(function)] = _OPAQUE_GENERATOR if is_generator else _OPAQUE_FUNCTION
     return index
 
 
-def _forget_nested_scopes(index: BindingIndex, tree: ast.Module) -> None:
-    """Scopes keep their children only for the linted file's rules: here they would be kept cycles."""
-    for bindings in index.of(tree).names.values():
-        root = bindings[0].scope
-        while root.parent is not None:
-            root = root.parent
-        for scope in root.preorder():
-            scope.children = []
-        return
 
 
 _OPAQUE_FUNCTION = ScopeBindings(opaque=True)

@@ -89,6 +89,15 @@ class Scope:
             pending.extend(reversed(scope.children))
         return ordered
 
+    def forget_children(self) -> None:
+        """Drop the links down to every nested scope, which make each parent and child a reference cycle.
+
+        Done once nothing will walk the scopes downwards again: they are then
+        freed by reference counting alone, with the tree they point to.
+        """
+        for scope in self.preorder():
+            scope.children = []
+
     def enclosing_function(self) -> Optional[Scope]:
         """The nearest def/async def/lambda scope, or None at module/class level."""
         scope: Optional[Scope] = self

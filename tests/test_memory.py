@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flake8_async_tips import inference
 from flake8_async_tips.checker import AsyncTipsChecker
+from flake8_async_tips.inference import module_cache
 
 # Names astroid is asked about and fails to find: it caches each failure with
 # its exception, whose traceback would hold the frames of the lint.
@@ -73,6 +74,41 @@ def test_a_cached_module_set_aside_from_the_collector_is_still_freed_when_evicte
     try:
         for i in range(inference.SETTLE_EVERY + 1, inference.MAX_CACHED_MODULES * 2 + inference.SETTLE_EVERY):
             inference.module_at(str(tmp_path / f"mod{i}.py"), frozenset())
+        assert (first_ref(), tree_ref()) == (None, None)
+    finally:
+        gc.unfreeze()
+
+
+CONFTEST = """\
+import pytest
+
+
+@pytest.fixture
+async def client():
+    async def make(name):
+        return [part for part in name.split(".") if part]
+    yield make
+"""
+
+
+def test_a_module_read_in_full_set_aside_from_the_collector_is_still_freed_when_evicted(tmp_path: Path) -> None:
+    """conftest.py files are read in full, nested scopes and all: no parent <-> child cycle may outlive them."""
+    for i in range(inference.MAX_CACHED_MODULES + inference.SETTLE_EVERY):
+        (tmp_path / f"conftest{i}.py").write_text(CONFTEST)
+    def read_in_full(name: str) -> object:
+        return module_cache.module_at(str(tmp_path / name), frozenset(), inference.Inference, in_full=True)
+
+    first = read_in_full("conftest0.py")
+    assert first is not None
+    first_ref = weakref.ref(first)
+    tree_ref = weakref.ref(first.bindings.module)  # type: ignore[attr-defined]
+    for i in range(1, inference.SETTLE_EVERY + 1):
+        read_in_full(f"conftest{i}.py")
+    del first
+    inference.settle_module_cache()
+    try:
+        for i in range(inference.SETTLE_EVERY + 1, inference.MAX_CACHED_MODULES + inference.SETTLE_EVERY):
+            read_in_full(f"conftest{i}.py")
         assert (first_ref(), tree_ref()) == (None, None)
     finally:
         gc.unfreeze()

@@ -100,7 +100,11 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full
         with open(path, "rb") as file:
             source = file.read()
         tree = ast.parse(source, path)
-        index = BindingIndex.build(tree) if in_full else outline_index(tree, source)
+        if in_full:
+            index = BindingIndex.build(tree)
+            index.forget_scope_children()
+        else:
+            index = outline_index(tree, source)
         module = make(index, layout_of(path), declared, remember_resolutions=False)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it

@@ -47,6 +47,10 @@ class ProjectNames:
         # a reference cycle that would outlive the cache.
         self._resolutions: Optional[dict[str, tuple[int, Values]]] = {} if remember_resolutions else None
 
+    def forget_everything(self) -> None:
+        """Drop all state, memos included, once the linted file's rules are done asking (see FileContext.release)."""
+        vars(self).clear()
+
     @property
     def bridge(self) -> AstroidBridge:
         # Built on the first name the local pass cannot answer: most files never need it.
