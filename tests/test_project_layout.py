@@ -93,3 +93,26 @@ def test_broken_config_files_give_no_roots_and_no_error(tmp_path: Path, name: st
     assert ini_pythonpath(str(tmp_path)) == ()
     (tmp_path / "test_x.py").write_text("", encoding="utf-8")
     assert str(tmp_path) in _roots(tmp_path / "test_x.py")
+
+
+def test_names_in_class_bases_reads_each_class_statement_from_its_indentation(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/models.py": (
+            "class Plain(Base):\n"
+            "    class Inner(mixins.Other[T],\n"
+            "                metaclass=Meta):\n"
+            "        pass\n"
+            "x = subclass(NotABase)\n"
+            "y = 'class Quoted(InAString)'\n"
+            "\tclass Tabbed(ViaTab): pass\n"
+            "z = make_class(AlsoNot); class Late(AfterSemicolon): pass\n"
+        ),
+        "pkg/empty.py": "def f():\n    return 1\n",
+    })
+    project.names_in_class_bases.cache_clear()
+    project.project_source_files.cache_clear()
+    found = project.names_in_class_bases(str(tmp_path))
+    # A class statement after `;` is not seen: the names are a superset only of what
+    # statements at the start of their line name (the scan's documented reach).
+    assert found == frozenset({"Base", "mixins", "Other", "T", "metaclass", "Meta", "ViaTab"})
