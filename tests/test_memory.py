@@ -11,6 +11,8 @@ import gc
 import weakref
 from pathlib import Path
 
+import pytest
+
 from flake8_async_tips import inference
 from flake8_async_tips.checker import AsyncTipsChecker
 from flake8_async_tips.inference import module_cache
@@ -112,3 +114,20 @@ def test_a_module_read_in_full_set_aside_from_the_collector_is_still_freed_when_
         assert (first_ref(), tree_ref()) == (None, None)
     finally:
         gc.unfreeze()
+
+
+def test_the_module_cache_is_bounded_by_the_size_of_the_sources_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A project of large modules (sqlalchemy's are 100-300 KB) keeps fewer of them."""
+    module_cache._MODULES.clear()
+    body = "class Client:\n    async def get(self):\n        return 1\n" + "# padding\n" * 300  # about 3 KB
+    monkeypatch.setattr(module_cache, "MAX_CACHED_SOURCE_BYTES", 3 * len(body))
+    for i in range(10):
+        (tmp_path / f"big{i}.py").write_text(body)
+        assert inference.module_at(str(tmp_path / f"big{i}.py"), frozenset()) is not None
+    assert len(module_cache._MODULES) == 3
+    assert [key[0] for key in module_cache._MODULES] == [str(tmp_path / f"big{i}.py") for i in (7, 8, 9)]
+    # A module larger than the whole budget is still kept, alone: the file being asked about needs it.
+    huge = body * 4
+    (tmp_path / "huge.py").write_text(huge)
+    assert inference.module_at(str(tmp_path / "huge.py"), frozenset()) is not None
+    assert [key[0] for key in module_cache._MODULES] == [str(tmp_path / "huge.py")]

@@ -31,7 +31,11 @@ class MakesEvaluator(Protocol):
 # Other modules (the project's, installed ones), read once per process (flake8
 # lints a project's files in a few long-lived processes), kept while recently used.
 MAX_CACHED_MODULES = 64
-_MODULES: OrderedDict[tuple[str, frozenset[str], bool], Optional[Any]] = OrderedDict()  # the evaluators `make` built
+# A module's outline takes about 4x its source's size in memory: the cache also stops at this
+# much source (sqlalchemy's modules are 100-300 KB each; 64 of them would hold 30 MB).
+MAX_CACHED_SOURCE_BYTES = 4 * 1024 * 1024
+# The evaluators `make` built, with the size of the source each was read from.
+_MODULES: OrderedDict[tuple[str, frozenset[str], bool], tuple[Optional[Any], int]] = OrderedDict()
 
 
 # Modules read before the cache is set aside again: each time costs one full collection.
@@ -89,8 +93,9 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full
     for known in (key, (path, declared, True)):
         if known in _MODULES:
             _MODULES.move_to_end(known)
-            return _MODULES[known]
+            return _MODULES[known][0]
     module: Optional[Any] = None
+    source = b""
     # Parsing and outlining allocate a whole tree that the cache keeps: the cyclic garbage
     # collector, run again and again on the way, would only scan what stays (it was two
     # fifths of the reading time). It runs as usual once the module is read.
@@ -111,8 +116,9 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full
     finally:
         if collecting:
             gc.enable()
-    _MODULES[key] = module
+    _MODULES[key] = (module, len(source))
     _read_since_settled += 1
-    if len(_MODULES) > MAX_CACHED_MODULES:
-        _MODULES.popitem(last=False)
+    cached_bytes = sum(size for _, size in _MODULES.values())
+    while len(_MODULES) > 1 and (len(_MODULES) > MAX_CACHED_MODULES or cached_bytes > MAX_CACHED_SOURCE_BYTES):
+        cached_bytes -= _MODULES.popitem(last=False)[1][1]
     return module
