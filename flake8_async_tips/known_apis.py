@@ -411,12 +411,24 @@ CONTEXT_MANAGER_PROTOCOLS = {
     "aiofile.AIOFile": {ASYNC},
     "aiohttp.ClientSession": {ASYNC},
     "httpx.AsyncClient": {ASYNC},
-    # Values annotated with a context manager ABC, as the iteration ABCs below.
+    # Values annotated with an async context manager ABC, as the iteration ABCs below (the sync
+    # ABCs are in SYNC_PROTOCOL_ABCS: they do not make a value sync-only).
     "typing.AsyncContextManager": {ASYNC},
     "contextlib.AbstractAsyncContextManager": {ASYNC},
-    "typing.ContextManager": {SYNC},
-    "contextlib.AbstractContextManager": {SYNC},
 }
+
+# The sync protocol ABCs: a value annotated with one of them (not made by calling it) supports
+# the sync protocol, and may support the async one too: such annotations are what generic APIs
+# write for objects of both kinds (sqlalchemy's `sessionmaker.begin() ->
+# AbstractContextManager[_S]` enters an AsyncSession with `async with`), so they never make
+# a value sync-only. (The async ABCs are written for async objects: they do make it async-only.)
+SYNC_PROTOCOL_ABCS = frozenset(
+    {
+        "typing.ContextManager",
+        "contextlib.AbstractContextManager",
+        *(f"{module}.{name}" for module in ("typing", "collections.abc") for name in ("Iterable", "Iterator", "Generator")),
+    }
+)
 
 # Iterables, by class.
 ITERATION_PROTOCOLS = {
@@ -428,12 +440,10 @@ ITERATION_PROTOCOLS = {
     "types.AsyncGeneratorType": {ASYNC},
     # `async for` over as_completed() came in 3.13.
     "asyncio.as_completed()": {SYNC, ASYNC} if sys.version_info >= (3, 13) else {SYNC},
-    # A value annotated with an iteration ABC (`stream: AsyncIterable[bytes]`) supports what the ABC
-    # declares, as for an annotated class of the project: `for chunk in stream` is an ASY301.
+    # A value annotated with an async iteration ABC (`stream: AsyncIterable[bytes]`) supports what
+    # the ABC declares, as for an annotated class of the project: `for chunk in stream` is an ASY301.
     **{f"{module}.{name}": {ASYNC} for module in ("typing", "collections.abc")
        for name in ("AsyncIterable", "AsyncIterator", "AsyncGenerator")},
-    **{f"{module}.{name}": {SYNC} for module in ("typing", "collections.abc")
-       for name in ("Iterable", "Iterator", "Generator")},
 }
 
 # What calling these builtins returns: a sync iterable, and nothing awaitable.

@@ -93,6 +93,8 @@ class ProtocolQuestions(CallableKinds):
         if not isinstance(value, Instance):
             return None
         if isinstance(value.of, External):
+            if not value.exact and canonical_class(value.of.name) in known_apis.SYNC_PROTOCOL_ABCS:
+                return None  # an annotation's sync ABC: the object may support the async protocol too
             protocols = table.get(canonical_class(value.of.name))
             if protocols is not None:
                 return frozenset(protocols)

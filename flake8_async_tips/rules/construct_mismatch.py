@@ -19,9 +19,11 @@ class AsyncForOverSyncIterable(AsyncTipsError):
     What it does:
         Reports `async for` over `range()`, a list/tuple/set/dict/str literal
         or comprehension, a sync generator, `open()`, an instance of a class
-        with `__iter__` and no `__aiter__`, or a value annotated `Iterable[T]`,
-        `Iterator[T]` or `Generator[...]` (as an annotated class, the ABC
-        says what the value supports).
+        with `__iter__` and no `__aiter__`. A value annotated `Iterable[T]`,
+        `Iterator[T]` or `Generator[...]` is not reported: a sync ABC says
+        what the value supports, not what it lacks (an object passed as
+        `Iterable[T]` may be async-iterable too), and the same holds for
+        `ContextManager[T]` / `AbstractContextManager[T]` and ASY303.
 
     Why is this bad?
         `TypeError: 'async for' requires an object with __aiter__ method, got range`.
