@@ -188,7 +188,9 @@ def pytest_paths(directory: str, project: str) -> tuple[str, ...]:
     without `__init__.py` above each conftest.py, from the test's folder up to
     the rootdir; `python -m pytest` inserts the rootdir itself; the
     `pythonpath` ini option adds its folders. A src layout's tests import the
-    package from `src/` (installed in development mode): that folder counts too.
+    package from `src/` (installed in development mode): that folder counts
+    too, as does the folder the project's packaging config names for its
+    packages (`where = ["lib"]`, `package_dir = =lib`: sqlalchemy's `lib/`).
     """
     found: list[str] = []
     probe = directory
@@ -206,7 +208,89 @@ def pytest_paths(directory: str, project: str) -> tuple[str, ...]:
     if os.path.isdir(source):
         found.append(source)
     found.extend(os.path.normpath(os.path.join(project, entry)) for entry in ini_pythonpath(project))
+    found.extend(package_folders(project))
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1024)
+def package_folders(project: str) -> tuple[str, ...]:
+    """The folders under `project` its setuptools config installs packages from, other than itself.
+
+    `[tool.setuptools.packages.find] where` and `[tool.setuptools]
+    package-dir`'s root entry in pyproject.toml; `[options.packages.find]
+    where` and `[options] package_dir`'s root entry in setup.cfg. Only
+    existing folders inside the project; an unreadable file says nothing.
+    """
+    entries: list[str] = []
+    for reader in (_pyproject_package_folders, _setup_cfg_package_folders):
+        try:
+            entries.extend(reader(project))
+        except (OSError, ValueError, UnicodeDecodeError, configparser.Error):
+            continue
+    top = os.path.normpath(project)
+    found = []
+    for entry in entries:
+        folder = os.path.normpath(os.path.join(project, entry))
+        if folder != top and folder.startswith(top + os.sep) and os.path.isdir(folder):
+            found.append(folder)
+    return tuple(dict.fromkeys(found))
+
+
+def _pyproject_package_folders(project: str) -> list[str]:
+    path = os.path.join(project, "pyproject.toml")
+    if not os.path.isfile(path):
+        return []
+    with open(path, "rb") as file:
+        text = file.read().decode("utf-8")
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: no TOML reader in the standard library
+        return _pyproject_package_folders_by_pattern(text)
+    try:
+        setuptools = tomllib.loads(text).get("tool", {}).get("setuptools", {})
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(str(error)) from error
+    if not isinstance(setuptools, dict):
+        return []
+    packages = setuptools.get("packages")
+    where = packages.get("find", {}).get("where", []) if isinstance(packages, dict) else []
+    package_dir = setuptools.get("package-dir", {})
+    root = package_dir.get("") if isinstance(package_dir, dict) else None
+    folders = [entry for entry in (where if isinstance(where, list) else [where]) if isinstance(entry, str)]
+    return folders + ([root] if isinstance(root, str) else [])
+
+
+# `where = ["lib"]` in `[tool.setuptools.packages.find]`; `package-dir = {"" = "lib"}` in `[tool.setuptools]`.
+_TOML_WHERE = re.compile(
+    r"^\s*\[tool\.setuptools\.packages\.find\][^\[]*?^\s*where\s*=\s*(\[[^\]]*\]|\"[^\"]*\"|'[^']*')",
+    re.MULTILINE | re.DOTALL,
+)
+_TOML_ROOT_PACKAGE_DIR = re.compile(
+    r"^\s*\[tool\.setuptools\][^\[]*?^\s*package-dir\s*=\s*\{[^}]*?[\"']{2}\s*=\s*[\"']([^\"']*)[\"']",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def _pyproject_package_folders_by_pattern(text: str) -> list[str]:
+    """The same answer for the plain spellings, without a TOML parser."""
+    where = _TOML_WHERE.search(text)
+    folders = re.findall(r"[\"']([^\"']*)[\"']", where.group(1)) if where else []
+    root = _TOML_ROOT_PACKAGE_DIR.search(text)
+    return folders + ([root.group(1)] if root else [])
+
+
+def _setup_cfg_package_folders(project: str) -> list[str]:
+    path = os.path.join(project, "setup.cfg")
+    if not os.path.isfile(path):
+        return []
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(path, encoding="utf-8")
+    folders = parser.get("options.packages.find", "where", fallback="").split()
+    for line in parser.get("options", "package_dir", fallback="").splitlines():
+        name, equals, folder = line.partition("=")
+        if equals and not name.strip() and folder.strip():
+            folders.append(folder.strip())
+    return folders
 
 
 def _first_folder_outside_packages(directory: str) -> str:

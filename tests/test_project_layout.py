@@ -116,3 +116,49 @@ def test_names_in_class_bases_reads_each_class_statement_from_its_indentation(tm
     # A class statement after `;` is not seen: the names are a superset only of what
     # statements at the start of their line name (the scan's documented reach).
     assert found == frozenset({"Base", "mixins", "Other", "T", "metaclass", "Meta", "ViaTab"})
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"pyproject.toml": "[project]\nname = 'x'\n\n[tool.setuptools.packages.find]\nwhere = [\"lib\"]\n"},
+        {"pyproject.toml": "[project]\nname = 'x'\n\n[tool.setuptools]\npackage-dir = {\"\" = \"lib\"}\n"},
+        {"setup.cfg": "[metadata]\nname = x\n\n[options.packages.find]\nwhere = lib\n"},
+        {"setup.cfg": "[metadata]\nname = x\n\n[options]\npackage_dir =\n    =lib\n"},
+    ],
+    ids=["pyproject-find-where", "pyproject-package-dir", "setup-cfg-find-where", "setup-cfg-package-dir"],
+)
+def test_the_folder_packaging_installs_from_is_a_root_of_the_tests(tmp_path: Path, config: dict[str, str]) -> None:
+    """sqlalchemy's tests import `sqlalchemy` from `lib/`, where its packaging config finds it."""
+    _tree(tmp_path, {**config, "lib/pkg/__init__.py": "", "test/conftest.py": "", "test/test_x.py": ""})
+    project.package_folders.cache_clear()
+    assert str(tmp_path / "lib") in _roots(tmp_path / "test" / "test_x.py")
+
+
+def test_packaging_folders_outside_the_project_or_missing_are_not_roots(tmp_path: Path) -> None:
+    _tree(tmp_path / "proj", {
+        "pyproject.toml": "[tool.setuptools.packages.find]\nwhere = [\"..\", \"missing\", \".\"]\n",
+        "test_x.py": "",
+    })
+    (tmp_path / "elsewhere").mkdir()
+    project.package_folders.cache_clear()
+    assert project.package_folders(str(tmp_path / "proj")) == ()
+
+
+@pytest.mark.parametrize(
+    "text, folders",
+    [
+        ("[project]\nname = 'x'\n\n[tool.setuptools.packages.find]\nwhere = [\"lib\"]\nnamespaces = false\n", ["lib"]),
+        ("[tool.setuptools]\ninclude-package-data = true\npackage-dir = {\"\" = \"lib\"}\n", ["lib"]),
+        ("[tool.setuptools]\npackage-dir = {\"pkg\" = \"elsewhere\"}\n", []),
+        ("[tool.other]\nwhere = [\"lib\"]\n", []),
+    ],
+)
+def test_packaging_folders_read_by_pattern_agree_with_the_toml_reader(text: str, folders: list[str]) -> None:
+    """Python 3.10 has no tomllib: the plain spellings are read by pattern, to the same answer."""
+    assert project._pyproject_package_folders_by_pattern(text) == folders
+    tomllib = pytest.importorskip("tomllib")
+    setuptools = tomllib.loads(text).get("tool", {}).get("setuptools", {})
+    where = setuptools.get("packages", {}).get("find", {}).get("where", [])
+    root = setuptools.get("package-dir", {}).get("")
+    assert where + ([root] if root else []) == folders
