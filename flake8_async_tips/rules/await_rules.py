@@ -478,8 +478,30 @@ class AwaitRules(RuleFamily):
             # name of one. (`self.z()` could hold a table function stored under another name:
             # not followed, which may miss a finding but never makes one.)
             return None
-        name = self.inference.qualified_name(func, self.scope if scope is None else scope)
+        scope = self.scope if scope is None else scope
+        if isinstance(func, ast.Name) and func.id not in _TABLE_CALL_LEAVES and not self._may_alias_a_table_call(func, scope):
+            return None
+        name = self.inference.qualified_name(func, scope)
         return None if name is None else known_apis.CLASS_ALIASES.get(name, name)
+
+    def _may_alias_a_table_call(self, func: ast.Name, scope: Scope) -> bool:
+        """The cheap question first for `f()` when `f` is not the last name of a table's API: only an
+        assignment or a parameter may still hold one. A def or class of the module is none; an import
+        is one only under its own last name (`from asyncio import run as start` imports `run`); a
+        builtin only if the tables name it. A table API re-exported by a library under another name is
+        not followed: that may miss a finding, never make one."""
+        found = self.context.bindings.lookup(func.id, scope)
+        if found is None:
+            return True  # a star import on the way: anything
+        if not found:
+            return f"builtins.{func.id}" in _TABLE_CALLS
+        for binding in found:
+            if binding.imported is not None:
+                if binding.imported.rpartition(".")[2] in _TABLE_CALL_LEAVES:
+                    return True
+            elif not isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return True
+        return False
 
     def _check_loop_entry(self, node: ast.Call, callee: str) -> None:
         shown = quoted(node.func)
