@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import ast
 
-from flake8_async_tips import known_apis
-from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, made_phrase, make_async_fix, quoted, where
+from flake8_async_tips.rules.base import (
+    AsyncTipsError,
+    RuleFamily,
+    made_phrase,
+    make_async_fix,
+    may_name_a_coroutine,
+    quoted,
+    where,
+)
 from flake8_async_tips.scopes import ASYNC_COMPREHENSIONS_PROPAGATE, COMPREHENSION_LIKE, Scope, ScopeKind
 
 
@@ -158,9 +165,6 @@ class CoroutineDiscardedInSync(AsyncTipsError):
     message = "{what} '{callee}' is never awaited {where}: {fix}"
 
 
-_TABLE_COROUTINE_LEAVES = frozenset(name.rpartition(".")[2] for name in known_apis.COROUTINE_FUNCTIONS)
-
-
 def _discarded_coroutine_fix(scope: Scope, callee: str) -> str:
     if scope.kind is ScopeKind.FUNCTION:
         return f"make '{scope.name}' async and 'await' it, or run it with asyncio.run({callee}(...))"
@@ -218,34 +222,13 @@ class AsyncInSyncRules(RuleFamily):
             return
         if self.scope.kind not in (ScopeKind.MODULE, ScopeKind.CLASS, ScopeKind.FUNCTION):
             return
-        if isinstance(call.func, ast.Attribute) and not self._may_name_a_coroutine(call.func):
+        if isinstance(call.func, ast.Attribute) and not may_name_a_coroutine(self.context, call.func, self.scope):
             return  # the cheap question first: most method calls in sync code are sync
         made = self.context.inference.awaitable_call(call, self.scope)
         if made is not None:
             callee, what = quoted(call.func), made_phrase(made)
             fix = _discarded_coroutine_fix(self.scope, callee)
             self.report(CoroutineDiscardedInSync, node, callee=callee, where=where(self.scope), fix=fix, what=what)
-
-    def _may_name_a_coroutine(self, func: ast.Attribute) -> bool:
-        """`x.m()` may be a coroutine: `m` is the name of an `async def` of this module (`self.flush()`),
-        or `x.m` names a coroutine function of the tables (`asyncio.sleep`). Other method calls in sync
-        code are not followed, so that sync code does not pay for them: that may miss a finding,
-        never make one."""
-        if func.attr in self.context.bindings.coroutine_names:
-            return True
-        if func.attr not in _TABLE_COROUTINE_LEAVES:
-            return False
-        root: ast.expr = func
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        found = self.context.bindings.lookup(root.id, self.scope) if isinstance(root, ast.Name) else None
-        if not found or any(binding.imported is None for binding in found):
-            return False  # only a module's attribute (`asyncio.sleep`) is looked up in the tables
-        inference = self.context.inference
-        name = inference.qualified_name(func, self.scope)
-        return name is not None and (
-            name in known_apis.COROUTINE_FUNCTIONS or name in inference.declared_coroutine_functions
-        )
 
     def finish(self) -> None:
         """ASY203: whether a comprehension is async depends on what is nested in it."""

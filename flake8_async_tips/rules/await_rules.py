@@ -9,7 +9,15 @@ from typing import Optional
 from flake8_async_tips import known_apis
 from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference import CallableKind, Inference
-from flake8_async_tips.rules.base import MAX_QUOTED, AsyncTipsError, RuleFamily, made_phrase, quoted, where
+from flake8_async_tips.rules.base import (
+    MAX_QUOTED,
+    AsyncTipsError,
+    RuleFamily,
+    made_phrase,
+    may_name_a_coroutine,
+    quoted,
+    where,
+)
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
@@ -283,7 +291,9 @@ class CoroutineTruthTested(AsyncTipsError):
     What it does:
         Reports a coroutine call used as a condition: `if fetch():`,
         `while`, `assert`, `not`, a conditional expression or comprehension
-        condition, and a tested operand of `and`/`or`.
+        condition, and a tested operand of `and`/`or`. In sync code a
+        method call is asked about as ASY204 asks: when its name is an
+        `async def` of the module or a table's coroutine function.
 
     Why is this bad?
         A coroutine object is always true, and it is never awaited.
@@ -739,12 +749,21 @@ class AwaitRules(RuleFamily):
             expr = expr.values[-1]
         if not isinstance(expr, ast.Call):
             return
-        made = self.inference.awaitable_call(expr, self.scope)
+        made = self.inference.awaitable_call(expr, self.scope) if self._worth_asking_of_tested(expr) else None
         if made is not None:
             self.report(CoroutineTruthTested, expr, callee=quoted(expr.func), what=made_phrase(made))
         elif task_dropped and self._callee(expr) in known_apis.TASK_FACTORIES:
             # A task is always true: testing it keeps nothing.
             self.report(TaskDropped, expr, callee=quoted(expr.func), how="is only tested for truth, then dropped")
+
+    def _worth_asking_of_tested(self, call: ast.Call) -> bool:
+        """In sync code, a method call tested for truth is asked about as ASY204 asks (the cheap question first)."""
+        if not isinstance(call.func, ast.Attribute):
+            return True
+        function = self.scope.enclosing_function()
+        if function is not None and function.kind is ScopeKind.ASYNC_FUNCTION:
+            return True
+        return may_name_a_coroutine(self.context, call.func, self.scope)
 
     def visit_If(self, node: ast.If) -> None:
         self._check_tested(node.test)

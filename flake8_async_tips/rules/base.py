@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Optional
 
 from flake8_plugin_utils import Error
 
+from flake8_async_tips import known_apis
 from flake8_async_tips.context import FileContext
 from flake8_async_tips.options import Config
 from flake8_async_tips.scopes import Scope, ScopedVisitor, ScopeKind
@@ -122,3 +123,29 @@ def make_async_fix(scope: Scope, alternative: str = "") -> str:
     else:
         fix = "make the enclosing comprehension async (required before Python 3.11)"
     return f"{fix} or {alternative}" if alternative else fix
+
+
+TABLE_COROUTINE_LEAVES = frozenset(name.rpartition(".")[2] for name in known_apis.COROUTINE_FUNCTIONS)
+
+
+def may_name_a_coroutine(context: FileContext, func: ast.Attribute, scope: Scope) -> bool:
+    """The cheap question asked of a method call in sync code (ASY204, ASY108) before inference is.
+
+    `x.m()` may be a coroutine: `m` is the name of an `async def` of this module (`self.flush()`),
+    or `x.m` names a coroutine function of the tables (`asyncio.sleep`). Other method calls in sync
+    code are not followed, so that sync code does not pay for them: that may miss a finding,
+    never make one.
+    """
+    if func.attr in context.bindings.coroutine_names:
+        return True
+    if func.attr not in TABLE_COROUTINE_LEAVES:
+        return False
+    root: ast.expr = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    found = context.bindings.lookup(root.id, scope) if isinstance(root, ast.Name) else None
+    if not found or any(binding.imported is None for binding in found):
+        return False  # only a module's attribute (`asyncio.sleep`) is looked up in the tables
+    inference = context.inference
+    name = inference.qualified_name(func, scope)
+    return name is not None and (name in known_apis.COROUTINE_FUNCTIONS or name in inference.declared_coroutine_functions)

@@ -6,6 +6,7 @@ import ast
 from typing import Optional
 
 from flake8_async_tips import known_apis
+from flake8_async_tips.bindings import Binding
 from flake8_async_tips.bodies import is_stub
 from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference, Protocols
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
@@ -54,7 +55,10 @@ class ForOverAsyncIterable(AsyncTipsError):
         in sites)`), or, from Python 3.11, with an async list, set or dict
         comprehension in it (`([p async for p in pages(s)] for s in
         sites)`), which makes it async (before 3.11 that does not compile:
-        ASY203).
+        ASY203). In sync code, the attributes and method results of `self`,
+        of locals and of unannotated parameters are followed only when the
+        last name is an `async def` of the module or a table's async API
+        (`for x in self.stream()`), as ASY204 asks of method calls.
 
     Why is this bad?
         `TypeError: 'async_generator' object is not iterable`;
@@ -83,7 +87,11 @@ class WithOnAsyncContextManager(AsyncTipsError):
         coroutine (a missing `await`), or a task (`with
         asyncio.create_task(work()):`, `ensure_future`, `gather`, `shield`, a
         loop's or TaskGroup's `create_task`), which is no context manager at
-        all and is dropped at once.
+        all and is dropped at once. In sync code, the attributes and method
+        results of `self`, of locals and of unannotated parameters are
+        followed only when the last name is an `async def` of the module or
+        a table's async API (`with self.lock:` is not followed there; it is
+        in an `async def`), as ASY204 asks of method calls.
 
     Why is this bad?
         `TypeError: 'Lock' object does not support the context manager
@@ -347,6 +355,36 @@ class ConstructMismatchRules(RuleFamily):
     def visit_For(self, node: ast.For) -> None:
         self._check_sync_iteration(node, node.iter, self.scope)
 
+    def _worth_asking_in_sync_code(self, expr: ast.expr, scope: Scope) -> bool:
+        """The cheap question first, in sync code: may `expr` be async-only?
+
+        A `for` over, or a `with` on, an attribute or a method's result
+        (`self.items`, `conn.cursor()`) in sync code is followed only when its
+        last name is an `async def` of this module (`self.stream()`) or the
+        last name of an async API of the tables (`asyncio.Lock()`), or when
+        its chain starts at a name whose class is declared (an annotated
+        parameter or variable, an import): as for the method calls ASY204
+        asks about, sync code does not pay for the rest (the attributes of
+        `self`, of locals and of unannotated parameters). That may miss a
+        finding, never make one. Names, calls of names and everything in an
+        `async def` are always followed.
+        """
+        function = scope.enclosing_function()
+        if function is not None and function.kind is ScopeKind.ASYNC_FUNCTION:
+            return True
+        target = expr.func if isinstance(expr, ast.Call) else expr
+        if not isinstance(target, ast.Attribute):
+            return True
+        if target.attr in self.context.bindings.coroutine_names or target.attr in _ASYNC_TABLE_LEAVES:
+            return True
+        root: ast.expr = target
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name):
+            return False
+        found = self.context.bindings.lookup(root.id, scope)
+        return bool(found) and all(_declares_its_class(binding) for binding in found)
+
     def visit_comprehension(self, node: ast.comprehension) -> None:
         # The first iterable is evaluated in the enclosing scope.
         first = self.scope.node.generators[0] is node  # type: ignore[attr-defined]
@@ -360,6 +398,8 @@ class ConstructMismatchRules(RuleFamily):
             self._check_sync_iteration(node.iter, node.iter, scope)
 
     def _check_sync_iteration(self, where: ast.AST, iterable: ast.expr, scope: Scope) -> None:
+        if not self._worth_asking_in_sync_code(iterable, scope):
+            return
         protocols = self._iteration_protocols(iterable, scope)
         if protocols == {ASYNC}:
             what, fix = "an async iterable", "use 'async for'"
@@ -373,6 +413,8 @@ class ConstructMismatchRules(RuleFamily):
 
     def visit_With(self, node: ast.With) -> None:
         for item in node.items:
+            if not self._worth_asking_in_sync_code(item.context_expr, self.scope):
+                continue
             protocols = self.inference.context_protocols(item.context_expr, self.scope)
             if protocols == {ASYNC}:
                 what, fix = "an async context manager", "use 'async with'"
@@ -637,6 +679,33 @@ def _contains_own_yield(expr: ast.expr) -> bool:
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _declares_its_class(binding: Binding) -> bool:
+    """An import, or an annotated parameter or variable."""
+    node = binding.node
+    return (
+        binding.imported is not None
+        or binding.annotation is not None
+        or (isinstance(node, ast.arg) and node.annotation is not None)
+    )
+
+
+# The last names of the tables' APIs that make or are something async-only: coroutine
+# functions, classes and factories whose objects support no sync `for` / `with`.
+_ASYNC_TABLE_LEAVES = frozenset(
+    name.rpartition(".")[2]
+    for name in (
+        *known_apis.COROUTINE_FUNCTIONS,
+        *(name for name, supported in known_apis.ITERATION_PROTOCOLS.items() if SYNC not in supported),
+        *(name for name, supported in known_apis.CONTEXT_MANAGER_PROTOCOLS.items() if SYNC not in supported),
+        *known_apis.FACTORY_RESULTS,
+        *known_apis.RETURNS_INSTANCE_OF,
+        *known_apis.ENTERED_AS,
+        *known_apis.AWAITED_AS,
+        *known_apis.CLASS_ALIASES,
+    )
+)
 
 
 def generator_expression_is_async(expr: ast.GeneratorExp) -> bool:
