@@ -21,7 +21,7 @@ import re
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 
 @dataclass(frozen=True)
@@ -212,6 +212,28 @@ def pytest_paths(directory: str, project: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@lru_cache(maxsize=256)
+def _read_pyproject(project: str) -> Optional[tuple[str, Optional[dict[str, Any]]]]:
+    """pyproject.toml's text and, where the standard library reads TOML (3.11+), its tables.
+
+    None without the file; ValueError for one that is not valid TOML. The
+    tables are shared by every caller: read them, never change them.
+    """
+    path = os.path.join(project, "pyproject.toml")
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as file:
+        text = file.read().decode("utf-8")
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: no TOML reader in the standard library
+        return text, None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(str(error)) from error
+
+
 @lru_cache(maxsize=1024)
 def package_folders(project: str) -> tuple[str, ...]:
     """The folders under `project` its setuptools config installs packages from, other than itself.
@@ -237,19 +259,13 @@ def package_folders(project: str) -> tuple[str, ...]:
 
 
 def _pyproject_package_folders(project: str) -> list[str]:
-    path = os.path.join(project, "pyproject.toml")
-    if not os.path.isfile(path):
+    found = _read_pyproject(project)
+    if found is None:
         return []
-    with open(path, "rb") as file:
-        text = file.read().decode("utf-8")
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: no TOML reader in the standard library
+    text, tables = found
+    if tables is None:
         return _pyproject_package_folders_by_pattern(text)
-    try:
-        setuptools = tomllib.loads(text).get("tool", {}).get("setuptools", {})
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(str(error)) from error
+    setuptools = tables.get("tool", {}).get("setuptools", {})
     if not isinstance(setuptools, dict):
         return []
     packages = setuptools.get("packages")
@@ -342,19 +358,13 @@ def _setup_cfg(project: str) -> Optional[tuple[str, ...]]:
 
 
 def _pyproject_toml(project: str) -> Optional[tuple[str, ...]]:
-    path = os.path.join(project, "pyproject.toml")
-    if not os.path.isfile(path):
+    found = _read_pyproject(project)
+    if found is None:
         return None
-    with open(path, "rb") as file:
-        text = file.read().decode("utf-8")
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: no TOML reader in the standard library
+    text, tables = found
+    if tables is None:
         return _pyproject_pythonpath_by_pattern(text)
-    try:
-        tool = tomllib.loads(text).get("tool", {}).get("pytest")
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(str(error)) from error
+    tool = tables.get("tool", {}).get("pytest")
     if not isinstance(tool, dict):
         return None
     # pytest 9 reads [tool.pytest] natively; [tool.pytest.ini_options] before that.

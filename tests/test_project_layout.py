@@ -22,6 +22,7 @@ def _roots(path: Path) -> list[str]:
     project.project_root.cache_clear()
     project.pytest_paths.cache_clear()
     project.ini_pythonpath.cache_clear()
+    project._read_pyproject.cache_clear()
     return list(layout_of(str(path)).roots)
 
 
