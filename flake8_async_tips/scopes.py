@@ -211,9 +211,10 @@ def walk_together(
         visited: Iterator[tuple[ast.AST, Scope]] = zip(replay.nodes, replay.scopes)
     else:
         root = Scope(ScopeKind.MODULE, tree, None)
-        order = WalkOrder(root) if record else None
-        visited = _walk(tree, root, order)
-        if order is not None:
+        nodes, scopes = _walk(tree, root)
+        visited = zip(nodes, scopes)
+        if record:
+            order = WalkOrder(root, nodes, scopes)
             for visitor in visitors:
                 visitor.walk_order = order
     for visitor in visitors:
@@ -256,22 +257,24 @@ def _drop_hooks_of(visitor: ScopedVisitor, dispatch: dict[type, list[tuple[Scope
         dispatch[cls] = [(other, hook) for other, hook in hooks if other is not visitor]
 
 
-def _walk(tree: ast.AST, root: Scope, order: Optional[WalkOrder]) -> Iterator[tuple[ast.AST, Scope]]:
-    """Every node of `tree`, parents first, with the scope that evaluates it (appended to `order`).
+def _walk(tree: ast.AST, root: Scope) -> tuple[list[ast.AST], list[Scope]]:
+    """Every node of `tree`, parents first, and the scope that evaluates each.
 
-    Every node of every linted file passes here once: the children of a
-    plain node are pushed straight from its walk plan, without building a
-    list of them.
+    Every node of every linted file passes here once: the whole order is
+    built before any visitor sees a node (the scopes are the tree's, not the
+    visitors'), and the children of a plain node are pushed straight from
+    its walk plan, without building a list of them.
     """
     walk = _ScopeWalk(not ANNOTATIONS_ARE_LAZY and not has_future_annotations(tree))
+    nodes: list[ast.AST] = []
+    scopes: list[Scope] = []
     stack: list[tuple[ast.AST, Scope]] = [(tree, root)]
     pop, push, plans, node_class = stack.pop, stack.append, _WALK_PLANS, ast.AST
+    add_node, add_scope = nodes.append, scopes.append
     while stack:
         node, scope = pop()
-        if order is not None:
-            order.nodes.append(node)
-            order.scopes.append(scope)
-        yield node, scope
+        add_node(node)
+        add_scope(scope)
         cls = node.__class__
         plan = plans.get(cls)
         if plan is None:
@@ -291,6 +294,7 @@ def _walk(tree: ast.AST, root: Scope, order: Optional[WalkOrder]) -> Iterator[tu
                         push((item, scope))
             elif isinstance(value, node_class):
                 push((value, scope))
+    return nodes, scopes
 
 
 class _ScopeWalk:

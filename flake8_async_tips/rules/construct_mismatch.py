@@ -172,7 +172,10 @@ class SyncConsumerOfAsyncIterable(AsyncTipsError):
         expression is async when it has an `async for`, an `await` in its own
         code, or, from Python 3.11, an async comprehension in it:
         `list([p async for p in pages(s)] for s in sites)` is reported from
-        3.11 (ASY203 before, where it does not compile).
+        3.11 (ASY203 before, where it does not compile). In sync code, a
+        sync consumer's attribute or method-result argument is followed as
+        ASY301 follows a `for`'s (`list(self.stream())` is reported,
+        `list(self.rows)` is not).
 
     Why is this bad?
         `TypeError: 'async_generator' object is not iterable`;
@@ -482,6 +485,8 @@ class ConstructMismatchRules(RuleFamily):
             return
         argument = node.args[0]
         if isinstance(argument, ast.Starred):
+            return
+        if consumer in known_apis.SYNC_CONSUMERS and not self._worth_asking_in_sync_code(argument, self.scope):
             return
         protocols = self._iteration_protocols(argument, self.scope)
         if consumer in known_apis.SYNC_CONSUMERS and protocols == {ASYNC}:
