@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gc
 import logging
 from collections.abc import Iterator
 from typing import Any, Optional
@@ -54,9 +55,27 @@ class AsyncTipsChecker:
         # kept, the failure is reported as ASY000, and the others go on.
         if not self._may_report():
             return
-        settle_module_cache()
         families: list[RuleFamily] = []
         failures: dict[Any, Exception] = {}
+        # What one file's analysis allocates is freed by reference counting once its rules have
+        # run (the scope trees' cycles are broken by hand): left to the cyclic collector, it
+        # would make flake8's full collections, each a walk of the whole process, come sooner.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._analyse(families, failures)
+        finally:
+            if collecting:
+                gc.enable()
+        for rules in families:
+            for error in rules.errors:
+                yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)
+        for failed, error in failures.items():
+            yield self._internal_error(failed if isinstance(failed, type) else type(failed), error)
+
+    def _analyse(self, families: list[RuleFamily], failures: dict[Any, Exception]) -> None:
+        """The families that apply walk the tree together; each one's findings stay on it."""
+        settle_module_cache()
         for family in FAMILIES:
             try:
                 if family.applies_to(self.context):
@@ -72,11 +91,6 @@ class AsyncTipsChecker:
                 for rules in families:
                     rules.root_scope.forget_children()
                 self.context.release()
-        for rules in families:
-            for error in rules.errors:
-                yield error.lineno, error.col_offset, f"{error.code} {error.message}", type(self)
-        for failed, error in failures.items():
-            yield self._internal_error(failed if isinstance(failed, type) else type(failed), error)
 
     def _bindings_walk(self) -> Optional[WalkOrder]:
         """The bindings' walk of the tree, which the rules' walk replays; almost every file asks for the bindings.

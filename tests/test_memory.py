@@ -131,3 +131,36 @@ def test_the_module_cache_is_bounded_by_the_size_of_the_sources_too(tmp_path: Pa
     (tmp_path / "huge.py").write_text(huge)
     assert inference.module_at(str(tmp_path / "huge.py"), frozenset()) is not None
     assert [key[0] for key in module_cache._MODULES] == [str(tmp_path / "huge.py")]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cyclic_collector_is_paused_for_the_analysis_only(tmp_path: Path, enabled: bool) -> None:
+    """A file's analysis runs without the cyclic collector (its objects are freed by
+    reference counting), and leaves it as it found it, reports and all."""
+    seen_enabled: list[bool] = []
+    original = AsyncTipsChecker._analyse
+
+    def analyse(self: AsyncTipsChecker, *args: object) -> None:
+        seen_enabled.append(gc.isenabled())
+        original(self, *args)  # type: ignore[arg-type]
+        seen_enabled.append(gc.isenabled())
+
+    source = "async def fetch():\n    pass\n\n\nasync def main():\n" + "    [x for x in range(3)]\n" * 200
+    source += "    fetch()\n"
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        AsyncTipsChecker._analyse = analyse  # type: ignore[method-assign]
+        tree = ast.parse(source)
+        checker = AsyncTipsChecker(tree, source.splitlines(keepends=True), str(tmp_path / "main.py"))
+        found = [text for _, _, text, _ in checker.run()]
+        after = gc.isenabled()
+    finally:
+        AsyncTipsChecker._analyse = original  # type: ignore[method-assign]
+        (gc.enable if was_enabled else gc.disable)()
+    assert seen_enabled == [False, False]
+    assert after is enabled
+    assert [text[:6] for text in found] == ["ASY100"]
+    ref = weakref.ref(tree)
+    del tree, checker
+    assert ref() is None, "the tree waits for the cyclic collector"
