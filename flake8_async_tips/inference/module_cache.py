@@ -29,12 +29,13 @@ class MakesEvaluator(Protocol):
 
 
 # Other modules (the project's, installed ones), read once per process (flake8
-# lints a project's files in a few long-lived processes), kept while recently used. On the
-# real-world corpus, 48 instead of 64 read 19 % more modules for 7 MB less peak memory.
-MAX_CACHED_MODULES = 48
+# lints a project's files in a few long-lived processes), kept while recently used.
+MAX_CACHED_MODULES = 64
 # A module's outline takes about 4x its source's size in memory: the cache also stops at this
-# much source (sqlalchemy's modules are 100-300 KB each; 64 of them would hold 30 MB).
-MAX_CACHED_SOURCE_BYTES = 4 * 1024 * 1024
+# much source (sqlalchemy's modules are 100-300 KB each). Measured on the real-world corpus
+# (flake8 in one process, peak memory / modules read): 4 MB 121 MB / 947, 2.5 MB 114 MB / 1,021,
+# 2 MB 112 MB / 1,136; 48 modules of 4 MB gave 114 MB too, but read 1,127.
+MAX_CACHED_SOURCE_BYTES = 5 * 512 * 1024
 # The evaluators `make` built, with the size of the source each was read from.
 _MODULES: OrderedDict[tuple[str, frozenset[str], bool], tuple[Optional[Any], int]] = OrderedDict()
 
