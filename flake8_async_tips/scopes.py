@@ -107,6 +107,11 @@ class Scope:
             return scope
         return None
 
+    def runs_in_async_function(self) -> bool:
+        """Code of this scope is an `async def`'s own (its comprehensions' included)."""
+        function = self.enclosing_function()
+        return function is not None and function.kind is ScopeKind.ASYNC_FUNCTION
+
 
 def has_future_annotations(tree: ast.AST) -> bool:
     """`from __future__ import annotations` at the top of the module."""

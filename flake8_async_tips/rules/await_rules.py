@@ -760,10 +760,7 @@ class AwaitRules(RuleFamily):
         """In sync code, a method call tested for truth is asked about as ASY204 asks (the cheap question first)."""
         if not isinstance(call.func, ast.Attribute):
             return True
-        function = self.scope.enclosing_function()
-        if function is not None and function.kind is ScopeKind.ASYNC_FUNCTION:
-            return True
-        return may_name_a_coroutine(self.context, call.func, self.scope)
+        return self.scope.runs_in_async_function() or may_name_a_coroutine(self.context, call.func, self.scope)
 
     def visit_If(self, node: ast.If) -> None:
         self._check_tested(node.test)

@@ -372,8 +372,7 @@ class ConstructMismatchRules(RuleFamily):
         finding, never make one. Names, calls of names and everything in an
         `async def` are always followed.
         """
-        function = scope.enclosing_function()
-        if function is not None and function.kind is ScopeKind.ASYNC_FUNCTION:
+        if scope.runs_in_async_function():
             return True
         target = expr.func if isinstance(expr, ast.Call) else expr
         if not isinstance(target, ast.Attribute):
