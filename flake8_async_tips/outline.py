@@ -25,6 +25,7 @@ from flake8_async_tips.decorators import (
     argument_holders,
     first_parameter,
     first_parameter_binding,
+    is_overload,
     leading_aliases,
     returned_name,
 )
@@ -154,7 +155,8 @@ def _prune(
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
     if is_stub(function) or always_raises(function):
         # Its body (a docstring, `...`, one raise) is what says it is a stub or refuses to run.
-        _drop_signature(function)
+        # An overload keeps its first parameter's annotation: the type of `self` may pick it.
+        _drop_signature(function, keep_self_annotation=is_overload(function))
         pruned[function] = False
         return
     kept: list[ast.stmt] = []
@@ -210,11 +212,15 @@ def _returns_call_of(function: Function, name: Optional[str]) -> bool:
     )
 
 
-def _drop_signature(function: Function, keep_first: Optional[str] = None) -> None:
+def _drop_signature(function: Function, keep_first: Optional[str] = None, keep_self_annotation: bool = False) -> None:
     # Parameters, their defaults and annotations are only read through the
     # function's own scope's names, and that scope is opaque; a decorator that
     # returns its argument keeps that one's name, which says so. The return
     # annotation stays: it says what calling the function gives.
+    positional = [*function.args.posonlyargs, *function.args.args]
+    if keep_self_annotation and positional and positional[0].annotation is not None:
+        function.args = _first_argument_only(positional[0].arg, positional[0].annotation)
+        return
     function.args = _NO_ARGUMENTS if keep_first is None else _first_argument_only(keep_first)
 
 
@@ -247,9 +253,15 @@ def _parameter_names(function: Function) -> set[str]:
     return {arg.arg for arg in every_arg if arg is not None}
 
 
-def _first_argument_only(name: str) -> ast.arguments:
+def _first_argument_only(name: str, annotation: Optional[ast.expr] = None) -> ast.arguments:
     return ast.arguments(
-        posonlyargs=[], args=[ast.arg(arg=name)], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
+        posonlyargs=[],
+        args=[ast.arg(arg=name, annotation=annotation)],
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
+        defaults=[],
     )
 
 

@@ -28,6 +28,7 @@ LAYERS = [
     "construction",
     "functions",
     "annotations",
+    "overloads",
     "items",
     "fixtures",
     "call_sites",

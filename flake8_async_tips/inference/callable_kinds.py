@@ -241,6 +241,14 @@ class CallableKinds(Evaluator):
         results = {self._annotated_result(method) for method in methods}
         return results.pop() if len(results) == 1 else None
 
+    def runs_body_at_call(self, call: ast.Call, scope: Scope) -> bool:
+        """Does the call run a plain def's body, which may raise before any awaitable is made?
+        (A method chosen by its overloads, `r.json().set(...)`.)"""
+        found = self.values(call.func, scope)
+        return bool(found) and any(
+            isinstance(value, AwaitableCallable) and value.runs_body_at_call for value in found
+        )
+
     def _call_methods(self, instance: Instance, depth: int) -> list[Value]:
         """What calling the instance calls: its class's `__call__`, every overload of it; [] when unknown."""
         found = self._member_values(instance, "__call__", depth + 1)

@@ -225,6 +225,8 @@ class Evaluator(CallSiteModel):
             return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
             found = base.of.module._instance_attribute(base.of, attribute, depth)
+            # `r.set(...)` of redis's asyncio client: the overload its class fits says what the call makes.
+            found = self._bound_overloads(found, base, depth + 1)
             return found if base.exact else _overridable(found)
         if isinstance(base, Definition) and isinstance(base.node, ast.ClassDef):
             found = base.module._class_attribute(base, attribute, depth)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flake8_async_tips.inference.annotations import AnnotationModel
+from flake8_async_tips.inference.overloads import OverloadModel
 from flake8_async_tips.inference.syntax import _parsed_string
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Instance, Values, union_of
 from flake8_async_tips.scopes import Scope
@@ -28,7 +28,7 @@ _ITEMS_TYPED_BY_FIRST = frozenset(
 _TUPLES = frozenset({"typing.Tuple", "builtins.tuple"})
 
 
-class ItemModel(AnnotationModel):
+class ItemModel(OverloadModel):
     """The items a plain `for` takes from its iterable."""
 
     def _element_values(self, iterable: ast.expr, scope: Scope, depth: int) -> Values:

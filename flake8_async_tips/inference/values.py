@@ -20,7 +20,7 @@ from flake8_async_tips import known_apis
 from flake8_async_tips.scopes import Scope
 
 # Chains of aliases, attributes and bases longer than this are not followed.
-MAX_DEPTH = 12
+MAX_DEPTH = 24
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class AwaitableCallable:
 
     coroutine: bool
     result: Optional[tuple[ast.expr, Scope, Any]] = None
+    # A plain def's overload said so: its body runs at the call, and may raise there.
+    runs_body_at_call: bool = False
 
 
 @dataclass(frozen=True)

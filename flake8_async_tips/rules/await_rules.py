@@ -387,6 +387,8 @@ class AwaitRules(RuleFamily):
         # Lambdas (by node) that are called where they are written: `(lambda: ...)()`.
         self.lambdas_called_in_place: set[int] = set()
         self.runs_in_place: dict[int, bool] = {}
+        # Statements (by node) directly in the body of `with pytest.raises(...)` / `self.assertRaises(...)`.
+        self.expected_to_raise: set[int] = set()
 
     @property
     def inference(self) -> Inference:
@@ -400,11 +402,19 @@ class AwaitRules(RuleFamily):
             self._check_dropped_display(node)
             return
         made = self.inference.awaitable_call(call, self.scope) if self.scope.kind is ScopeKind.ASYNC_FUNCTION else None
+        if made == "awaitable" and id(node) in self.expected_to_raise and self.inference.runs_body_at_call(call, self.scope):
+            # A plain def that returns an awaitable runs its body at the call: in a test that it
+            # raises (`with pytest.raises(TypeError): r.json().set(key, path, bad)`) it makes none.
+            made = None
         if made is not None:
             self.report(CoroutineNeverAwaited, node, callee=quoted(call.func), what=made_phrase(made))
             return
         if self._callee(call) in known_apis.TASK_FACTORIES:
             self.report(TaskDropped, node, callee=quoted(call.func), how="is dropped")
+
+    def visit_With(self, node: ast.With) -> None:
+        if any(_tests_a_raise(item.context_expr) for item in node.items):
+            self.expected_to_raise.update(id(statement) for statement in node.body)
 
     def _check_dropped_display(self, node: ast.Expr) -> None:
         """`[create_task(a()), create_task(b())]` or `[create_task(w(i)) for i in ids]` as a statement."""
@@ -953,3 +963,14 @@ def _inside_loop_body(tree: ast.AST, target: ast.AST, scope: Scope) -> bool:
             loops_here = isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and child in (*node.body, *node.orelse)
             pending.append((child, in_loop or loops_here))
     return False
+
+
+# `with pytest.raises(E):`, `with self.assertRaises(E):`, `with self.assertRaisesRegex(E, text):`
+_RAISE_TESTS = frozenset({"raises", "assertRaises", "assertRaisesRegex", "assertRaisesRegexp"})
+
+
+def _tests_a_raise(expr: ast.expr) -> bool:
+    if not isinstance(expr, ast.Call):
+        return False
+    func = expr.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) in _RAISE_TESTS
