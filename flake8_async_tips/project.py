@@ -7,6 +7,17 @@ the outermost package (`__init__.py` chain) is an import root, and so is a
 folder with pyproject.toml, setup.cfg, setup.py, tox.ini, pytest.ini or .git)
 the folders pytest puts on sys.path are roots too (`pytest_paths`).
 
+A module with a `.pyi` stub beside it (or a compiled module with one) is
+read from the stub, as type checkers read it: motor builds its classes at
+run time and declares them in stubs, asyncpg's protocol is compiled. A
+stub's `async def` promises an awaitable, not a coroutine (motor's methods
+return Futures): dropping its call is an ASY100 that says "awaitable". An
+attribute no class on the way defines is what an annotated `__getattr__`
+returns (`def __getattr__(self, name) -> Database`: `client.test_db`).
+unittest's `TestCase` and `IsolatedAsyncioTestCase` are bases whose members
+are the runtime's: an attribute a test case stores on `self` in `setUp` is
+followed as in any class.
+
 A star import (`from .sync import *`) binds what the module it names
 exports, read from source: its literal `__all__`, else its public
 module-level names. A name that several star imports export, a module with
@@ -92,14 +103,18 @@ def _module_file_in(root: str, dotted: str) -> Optional[str]:
     folder = os.path.join(root, *packages)
     # Most names are not in most roots: a folder's listing, read once, says so without a stat per name.
     entries = _folder_entries(folder)
-    if leaf + ".py" in entries:
-        candidate = os.path.join(folder, leaf + ".py")
-        if os.path.isfile(candidate):
-            return candidate
+    # A stub beside the source (or for a compiled module) is what type checkers read: it
+    # declares what a module built at run time has (motor's classes, asyncpg's protocol).
+    for name in (leaf + ".pyi", leaf + ".py"):
+        if name in entries:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate):
+                return candidate
     if leaf in entries:
-        candidate = os.path.join(folder, leaf, "__init__.py")
-        if os.path.isfile(candidate):
-            return candidate
+        for name in ("__init__.pyi", "__init__.py"):
+            candidate = os.path.join(folder, leaf, name)
+            if os.path.isfile(candidate):
+                return candidate
     return None
 
 

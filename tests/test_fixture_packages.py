@@ -49,3 +49,10 @@ def test_a_function_another_module_imports_is_not_judged_by_its_calls_here() -> 
     assert [line for line, _, _ in lint(source, filename=str(path))] == [6]
     alone = source.replace("poll_shared", "poll_unshared")
     assert [line for line, _, _ in lint(alone, filename=str(path))] == [6, 11]
+
+
+def test_a_stubs_async_def_is_called_an_awaitable() -> None:
+    """A stub's `async def` is a type: at run time the object may be a Future (motor's methods)."""
+    path = PACKAGES / "stubproj" / "use.py"
+    messages = [text for _, _, text in lint(path.read_text(encoding="utf-8"), filename=str(path))]
+    assert messages[0] == "ASY100 the awaitable returned by 'client.close' is never awaited: add 'await'"

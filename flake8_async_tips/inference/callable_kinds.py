@@ -216,11 +216,14 @@ class CallableKinds(Evaluator):
         and for the tables' awaitables that are no coroutine (an async generator's
         `aclose()`, aiohttp's `session.get(url)` holding the request's coroutine).
         """
-        if self.is_coroutine_call(call, scope) is Verdict.YES:
-            return "coroutine"
+        coroutine = self.is_coroutine_call(call, scope) is Verdict.YES
         if not isinstance(call, ast.Call):
             return None
         found = self.values(call.func, scope)
+        if coroutine:
+            # A stub's `async def` is a type: the object made may be a Future (motor's methods).
+            stubbed = bool(found) and all(isinstance(v, Definition) and v.module.stub_file for v in found)
+            return "awaitable" if stubbed else "coroutine"
         if not found:
             return None
         if all(

@@ -27,6 +27,7 @@ from flake8_async_tips.inference.values import (
     Value,
     Values,
     _known_base,
+    known_base_has,
     is_table_member,
     member_name,
     table_base,
@@ -90,7 +91,22 @@ class ClassModel(ProjectNames):
             return self._declared_by_parameters(declared, cls, depth + 1)
         if status == _ABSENT and stored:
             return self._stored_values(cls, attribute, depth + 1)
+        if status == _ABSENT:
+            return self._dynamic_attribute(cls, depth + 1)
         return None  # a class-level value and instance stores: which one is seen depends on the calls
+
+    def _dynamic_attribute(self, cls: Definition, depth: int) -> Values:
+        """An attribute no class on the way defines: what an annotated `__getattr__` returns
+        (`def __getattr__(self, name) -> Database` of motor's client: `client.test_db`)."""
+        status, found = self._class_lookup(cls, "__getattr__", depth + 1)
+        if status != _FOUND or found is None or len(found) != 1:
+            return None
+        (hook,) = found
+        if not isinstance(hook, Definition) or not isinstance(hook.node, ast.FunctionDef) or hook.node.returns is None:
+            return None
+        if hook.node.decorator_list:
+            return None
+        return hook.module._annotated_instances(hook.node.returns, hook.scope, depth + 1)  # type: ignore[attr-defined]
 
     def _declared_by_parameters(self, annotations: list[ast.expr], cls: Definition, depth: int) -> Values:
         """What `self.x = param` stores hold, by the parameters' annotations (bodies read in outline)."""
@@ -262,7 +278,7 @@ class ClassModel(ProjectNames):
                     if not is_table_member(qualified):
                         return _UNKNOWN, None
                     results.add(frozenset({External(qualified)}))  # `self.send()` of a library base
-            elif hasattr(base, attribute):
+            elif known_base_has(base, attribute):
                 return _UNKNOWN, None
         if not results:
             return _ABSENT, None
@@ -290,7 +306,7 @@ class ClassModel(ProjectNames):
             if isinstance(base, Definition):
                 verdict = base.module.class_defines(base, method, depth + 1)
             else:
-                has = method in base.members if isinstance(base, TableBase) else hasattr(base, method)
+                has = method in base.members if isinstance(base, TableBase) else known_base_has(base, method)
                 verdict = Verdict.YES if has else Verdict.NO
             if verdict is not Verdict.NO:
                 return verdict

@@ -116,6 +116,8 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full
         else:
             index = outline_index(tree, source)
         module = make(index, layout_of(path), declared, remember_resolutions=False)
+        if path.endswith(".pyi"):
+            module.stub_file = True
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError):
         module = None  # unreadable or not valid Python: nothing is known of it
     finally:

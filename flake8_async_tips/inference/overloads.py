@@ -50,6 +50,7 @@ from flake8_async_tips.inference.values import (
     Instance,
     Value,
     Values,
+    known_base_has,
 )
 from flake8_async_tips.scopes import ScopeKind
 from flake8_async_tips.verdict import Verdict
@@ -204,7 +205,7 @@ class OverloadModel(AnnotationModel):
                     return _UNKNOWN
                 if found is not _ABSENT:
                     declared.add(found)
-            elif not isinstance(base, type) or hasattr(base, attribute):
+            elif not isinstance(base, type) or known_base_has(base, attribute):
                 return _UNKNOWN
         if not declared:
             return _ABSENT

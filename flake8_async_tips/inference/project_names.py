@@ -28,6 +28,10 @@ from flake8_async_tips.scopes import Scope, ScopeKind
 class ProjectNames:
     """The bottom mixin of `Inference`: its state, and the names of other modules."""
 
+    # A .pyi stub read in place of its module: an `async def` there promises an awaitable
+    # (motor's stubs declare as `async def` what returns a Future at run time).
+    stub_file = False
+
     def __init__(
         self,
         bindings: BindingIndex,

@@ -12,6 +12,7 @@ import abc
 import ast
 import builtins
 import typing
+import unittest
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
@@ -206,7 +207,33 @@ _KNOWN_BASES = {
     "typing.Protocol": typing.Protocol,
     "abc.ABC": abc.ABC,
     "abc.ABCMeta": abc.ABCMeta,  # the base of a metaclass
+    # unittest's test cases: their members are the runtime's, and what their `__init__`
+    # stores on the instance is listed below (a subclass's `self.con = ...` in `setUp` is its own).
+    "unittest.TestCase": unittest.TestCase,
+    "unittest.case.TestCase": unittest.TestCase,
+    "unittest.IsolatedAsyncioTestCase": unittest.IsolatedAsyncioTestCase,
+    "unittest.async_case.IsolatedAsyncioTestCase": unittest.IsolatedAsyncioTestCase,
 }
+
+
+def _instance_attributes_of(cls: type) -> frozenset[str]:
+    try:
+        return frozenset(vars(cls()))
+    except Exception:  # noqa: BLE001 - a runtime that builds it otherwise: every name is the base's then
+        return frozenset({"*"})
+
+
+# What the known bases' constructors store on a new instance.
+KNOWN_BASE_INSTANCE_ATTRIBUTES = {
+    unittest.TestCase: _instance_attributes_of(unittest.TestCase),
+    unittest.IsolatedAsyncioTestCase: _instance_attributes_of(unittest.IsolatedAsyncioTestCase),
+}
+
+
+def known_base_has(base: type, attribute: str) -> bool:
+    """Does a known runtime base (or a new instance of it) have the attribute?"""
+    stored = KNOWN_BASE_INSTANCE_ATTRIBUTES.get(base, frozenset())
+    return hasattr(base, attribute) or attribute in stored or "*" in stored
 
 
 # A metaclass defining one of these may rewrite the class body's namespace or its MRO:
