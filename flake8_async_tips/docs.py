@@ -338,13 +338,14 @@ def _render_internal_error() -> list[str]:
 def _inference_notes() -> list[str]:
     """How callees are followed, from the docstrings of the modules that follow them."""
     from flake8_async_tips import decorators, project
-    from flake8_async_tips.inference import annotations, call_sites, construction, fixtures, overloads
+    from flake8_async_tips.inference import annotations, call_sites, construction, fixtures, instance_stores, overloads
 
     lines = ["## What the inference reads", ""]
     notes = (
         ("Decorated callees", decorators),
         ("Annotations", annotations),
         ("Overloads chosen by the type of `self`", overloads),
+        ("Instance attributes stored in other modules", instance_stores),
         ("Classes and what calling them makes", construction),
         ("pytest fixtures", fixtures),
         ("Values from call sites", call_sites),

@@ -55,8 +55,10 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     declared: dict[str, list[ast.expr]] = {}
     lines = _source_lines(source)
     stored_none: set[str] = set()
+    valued: dict[str, list[tuple[ast.expr, Function, str]]] = {}
+    cut: set[str] = set()
     for function, instance_name in _functions_outside_bodies(tree):
-        _prune(function, pruned, (stored, self_stored, declared, stored_none), lines, instance_name)
+        _prune(function, pruned, (stored, self_stored, declared, stored_none, valued, cut), lines, instance_name)
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
     index.stored_attributes |= stored | self_stored | set(declared) | stored_none
@@ -64,6 +66,11 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     index.unrecorded_self_stores |= self_stored - stored
     index.self_store_annotations = {
         name: found for name, found in declared.items() if name not in index.unrecorded_self_stores
+    }
+    index.self_store_values = {
+        name: found
+        for name, found in valued.items()
+        if name in index.unrecorded_self_stores and name not in cut and name not in declared
     }
     index.forget_scope_children()
     for function, is_generator in pruned.items():
@@ -139,7 +146,9 @@ def _read_in_full(function: Function, lines: Optional[list[bytes]]) -> bool:
 def _prune(
     function: Function,
     pruned: dict[Function, bool],
-    stored: tuple[set[str], set[str], dict[str, list[ast.expr]], set[str]],
+    stored: tuple[
+        set[str], set[str], dict[str, list[ast.expr]], set[str], dict[str, list[tuple[ast.expr, Function, str]]], set[str]
+    ],
     lines: Optional[list[bytes]],
     instance_name: Optional[str] = None,
 ) -> None:
@@ -149,6 +158,12 @@ def _prune(
     stored[0].update(facts.stored_attributes)
     stored[1].update(facts.stored_on_instance)
     stored[3].update(facts.stored_none)
+    for name in facts.stored_on_instance:
+        valued = facts.valued_on_instance.get(name)
+        if valued is None or instance_name is None:
+            stored[5].add(name)  # a store whose value is cut away
+        else:
+            stored[4].setdefault(name, []).extend((value, function, instance_name) for value in valued)
     for name, declared in facts.annotated_on_instance.items():
         stored[2].setdefault(name, []).extend(declared)
     if facts.unusual_yield:
@@ -303,6 +318,13 @@ class _BodyFacts:
                 if len(declared.get(name, ())) == self._instance_store_count[name]:
                     self.annotated_on_instance[name] = declared[name]
                     self.stored_on_instance.discard(name)
+        # `self.<name> = <chain>` for every store of a name: the values, their arguments cut.
+        self.valued_on_instance: dict[str, list[ast.expr]] = {}
+        if self.stored_on_instance and instance_name is not None:
+            kept = _chain_stores(function, instance_name, self.bound_names | _parameter_names(function))
+            for name in self.stored_on_instance:
+                if len(kept.get(name, ())) == self._instance_store_count[name]:
+                    self.valued_on_instance[name] = kept[name]
 
     def _store(self, target: ast.Attribute, own: bool) -> None:
         receiver = target.value
@@ -444,6 +466,54 @@ def _parameter_stores(function: Function, instance_name: Optional[str], bound: s
                 nested = isinstance(child, (ast.excepthandler, ast.match_case))
                 pending.extend(getattr(child, "body", ()) if nested else [child])
     return found
+
+
+def _chain_stores(function: Function, instance_name: str, bound: set[str]) -> dict[str, list[ast.expr]]:
+    """`self.<name> = <chain>` statements of the body's own scope, by name, each value cut to its chain.
+
+    A chain is a name, attributes and calls (`self.cx.motor_test`, `self.make_client()`,
+    `asyncio.Lock()`, `await self.connect()`), rooted at the instance or at a name the body
+    never binds (a module's name): it means the same outside the cut body, given the instance.
+    """
+    found: dict[str, list[ast.expr]] = {}
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+            continue
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Attribute)
+            and isinstance(node.targets[0].value, ast.Name)
+            and node.targets[0].value.id == instance_name
+        ):
+            chain = _cut_chain(node.value, instance_name, bound)
+            if chain is not None:
+                found.setdefault(node.targets[0].attr, []).append(chain)
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(node, field, ()):
+                nested = isinstance(child, (ast.excepthandler, ast.match_case))
+                pending.extend(getattr(child, "body", ()) if nested else [child])
+    return found
+
+
+def _cut_chain(value: ast.expr, instance_name: str, bound: set[str], depth: int = 0) -> Optional[ast.expr]:
+    """The value with its calls' arguments cut, if it is a chain rooted at the instance or an outer name."""
+    if depth > 16:
+        return None
+    if isinstance(value, ast.Await) and depth == 0:
+        inner = _cut_chain(value.value, instance_name, bound, depth + 1)
+        return None if not isinstance(inner, ast.Call) else ast.Await(value=inner)
+    if isinstance(value, ast.Name):
+        return value if value.id == instance_name or value.id not in bound else None
+    if isinstance(value, ast.Attribute):
+        inner = _cut_chain(value.value, instance_name, bound, depth + 1)
+        return None if inner is None else ast.Attribute(value=inner, attr=value.attr, ctx=ast.Load())
+    if isinstance(value, ast.Call):
+        inner = _cut_chain(value.func, instance_name, bound, depth + 1)
+        return None if inner is None else ast.Call(func=inner, args=[], keywords=[])
+    return None
 
 
 def _statement_targets(node: ast.AST) -> list[ast.AST]:

@@ -11,7 +11,8 @@ A module with a `.pyi` stub beside it (or a compiled module with one) is
 read from the stub, as type checkers read it: motor builds its classes at
 run time and declares them in stubs, asyncpg's protocol is compiled. A
 stub's `async def` promises an awaitable, not a coroutine (motor's methods
-return Futures): dropping its call is an ASY100 that says "awaitable". An
+return Futures): dropping its call is an ASY100 that says "awaitable", and
+the function is not taken for a coroutine function (no ASY107 or ASY109). An
 attribute no class on the way defines is what an annotated `__getattr__`
 returns (`def __getattr__(self, name) -> Database`: `client.test_db`).
 unittest's `TestCase` and `IsolatedAsyncioTestCase` are bases whose members

@@ -25,6 +25,7 @@ LAYERS = [
     "module_cache",
     "project_names",
     "classes",
+    "instance_stores",
     "construction",
     "functions",
     "annotations",

@@ -15,7 +15,8 @@ T. Annotations are trusted as type checkers trust them; a union with
 anything not awaitable (`Awaitable[None] | None` as a result) says nothing.
 
 Instance attributes of a class in another module (read in outline, its
-function bodies cut) are known by declaration: a class-level annotation
+function bodies cut) are known by the chains its stores keep (see
+"Instance attributes stored in other modules"), or by declaration: a class-level annotation
 (`content: StreamReader = None`) or, with none, `self.x = param` in its
 methods where `param` is annotated. Either holds only when every store of
 that name in the module is on `self` in an instance method of a class; a

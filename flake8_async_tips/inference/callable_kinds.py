@@ -203,7 +203,7 @@ class CallableKinds(Evaluator):
             return Verdict.UNKNOWN
         kind = self.callee_kind(call, scope)
         if kind == CallableKind.COROUTINE_FUNCTION:
-            return Verdict.YES
+            return Verdict.UNKNOWN if self._declared_by_stub(call.func, scope) else Verdict.YES
         if kind in (CallableKind.ASYNC_GENERATOR_FUNCTION, CallableKind.CLASS):
             return Verdict.NO
         return Verdict.UNKNOWN
@@ -216,16 +216,15 @@ class CallableKinds(Evaluator):
         and for the tables' awaitables that are no coroutine (an async generator's
         `aclose()`, aiohttp's `session.get(url)` holding the request's coroutine).
         """
-        coroutine = self.is_coroutine_call(call, scope) is Verdict.YES
+        if self.is_coroutine_call(call, scope) is Verdict.YES:
+            return "coroutine"
         if not isinstance(call, ast.Call):
             return None
         found = self.values(call.func, scope)
-        if coroutine:
-            # A stub's `async def` is a type: the object made may be a Future (motor's methods).
-            stubbed = bool(found) and all(isinstance(v, Definition) and v.module.stub_file for v in found)
-            return "awaitable" if stubbed else "coroutine"
         if not found:
             return None
+        if self._declared_by_stub(call.func, scope) and self.callee_kind(call, scope) == CallableKind.COROUTINE_FUNCTION:
+            return "awaitable"  # a stub's `async def`: see _declared_by_stub
         if all(
             isinstance(value, AwaitableCallable)
             or (isinstance(value, External) and value.name in known_apis.AWAITABLE_METHODS)
@@ -276,10 +275,17 @@ class CallableKinds(Evaluator):
             return None
         return self.result_form(value.node.returns, value.scope)
 
+    def _declared_by_stub(self, expr: ast.AST, scope: Scope) -> bool:
+        """Is every value of `expr` a def of a .pyi stub? A stub's `async def` is a type, not the
+        runtime's function: its call makes an awaitable (a Future, for motor's methods), not
+        certainly a coroutine, and the function is not certainly a coroutine function."""
+        found = self.values(expr, scope)
+        return bool(found) and all(isinstance(value, Definition) and value.module.stub_file for value in found)
+
     def is_coroutine_function(self, expr: ast.AST, scope: Scope) -> Verdict:
         kind = self.expression_callable_kind(expr, scope)
         if kind == CallableKind.COROUTINE_FUNCTION:
-            return Verdict.YES
+            return Verdict.UNKNOWN if self._declared_by_stub(expr, scope) else Verdict.YES
         if kind == CallableKind.UNKNOWN:
             return Verdict.UNKNOWN
         return Verdict.NO

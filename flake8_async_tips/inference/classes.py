@@ -23,6 +23,7 @@ from flake8_async_tips.inference.values import (
     NAMESPACE_HOOKS,
     Definition,
     External,
+    Instance,
     TableBase,
     Value,
     Values,
@@ -56,7 +57,9 @@ class ClassModel(ProjectNames):
             found = known[id(node)] = _class_level_annotations(node)
         return found
 
-    def _instance_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
+    def _instance_attribute(
+        self, cls: Definition, attribute: str, depth: int, receiver: Optional[Instance] = None
+    ) -> Values:
         """An attribute of an instance: the class's, or what the class's own methods store on `self`.
 
         A class-level annotation (`repo: Repo`) says what the instances hold.
@@ -70,7 +73,7 @@ class ClassModel(ProjectNames):
         both: such a combination is not looked for.)
         """
         if cls.module is not self:
-            return cls.module._instance_attribute(cls, attribute, depth + 1)
+            return cls.module._instance_attribute(cls, attribute, depth + 1, receiver)
         stored = attribute in self.bindings.stored_attributes
         if stored and not self._stored_only_on_self(cls, attribute):
             return None
@@ -80,43 +83,24 @@ class ClassModel(ProjectNames):
             # outline keeps unseen are the ones type checkers hold to it.
             return self._annotated_instances(annotation, cls.scope, depth + 1)
         if attribute in self.bindings.unrecorded_self_stores:
-            return None  # stored in a method's body read in outline: its value is not known
+            # Stored in a method's body read in outline: known only by the stores' kept chains.
+            return self._kept_store_values(cls, attribute, receiver, depth + 1)  # type: ignore[attr-defined]
         status, found = self._class_lookup(cls, attribute, depth, trusted_stores=stored)
+        if status == _UNKNOWN and not stored:
+            # Stored by a base's methods in another module (`setUp` of a test case's base).
+            return self._kept_store_values(cls, attribute, receiver, depth + 1)  # type: ignore[attr-defined]
         if status == _UNKNOWN:
             return None
         if status == _FOUND and not stored:
             return found
         declared = self.bindings.self_store_annotations.get(attribute)
         if status == _ABSENT and declared is not None and attribute not in self.bindings.attribute_stores:
-            return self._declared_by_parameters(declared, cls, depth + 1)
+            return self._declared_by_parameters(declared, cls, depth + 1)  # type: ignore[attr-defined]
         if status == _ABSENT and stored:
             return self._stored_values(cls, attribute, depth + 1)
         if status == _ABSENT:
-            return self._dynamic_attribute(cls, depth + 1)
+            return self._dynamic_attribute(cls, depth + 1)  # type: ignore[attr-defined]
         return None  # a class-level value and instance stores: which one is seen depends on the calls
-
-    def _dynamic_attribute(self, cls: Definition, depth: int) -> Values:
-        """An attribute no class on the way defines: what an annotated `__getattr__` returns
-        (`def __getattr__(self, name) -> Database` of motor's client: `client.test_db`)."""
-        status, found = self._class_lookup(cls, "__getattr__", depth + 1)
-        if status != _FOUND or found is None or len(found) != 1:
-            return None
-        (hook,) = found
-        if not isinstance(hook, Definition) or not isinstance(hook.node, ast.FunctionDef) or hook.node.returns is None:
-            return None
-        if hook.node.decorator_list:
-            return None
-        return hook.module._annotated_instances(hook.node.returns, hook.scope, depth + 1)  # type: ignore[attr-defined]
-
-    def _declared_by_parameters(self, annotations: list[ast.expr], cls: Definition, depth: int) -> Values:
-        """What `self.x = param` stores hold, by the parameters' annotations (bodies read in outline)."""
-        collected: set[Value] = set()
-        for annotation in annotations:
-            found = self._annotated_instances(annotation, cls.scope, depth + 1)
-            if found is None:
-                return None
-            collected |= found
-        return frozenset(collected) or None
 
     def _subclassed_in_project(self, node: ast.ClassDef) -> bool:
         """May a class of the project subclass this one? Judged by the names in every class statement's

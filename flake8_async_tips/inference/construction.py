@@ -38,7 +38,8 @@ import ast
 from typing import Optional
 
 from flake8_async_tips import decorators
-from flake8_async_tips.inference.classes import _FOUND, ClassModel
+from flake8_async_tips.inference.classes import _FOUND
+from flake8_async_tips.inference.instance_stores import InstanceStoreModel
 from flake8_async_tips.project import names_in_class_bases
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
@@ -58,7 +59,7 @@ _GETITEM = frozenset({"__getitem__"})
 _TUPLE = frozenset({Instance(External("builtins.tuple"))})
 
 
-class ConstructionModel(ClassModel):
+class ConstructionModel(InstanceStoreModel):
     """Calls and subscripts of the project's classes."""
 
     def _constructed_values(self, cls: Definition, depth: int) -> Values:

@@ -224,7 +224,7 @@ class Evaluator(CallSiteModel):
                 return frozenset({External(qualified)})
             return self._member_values(Instance(resolved, base.exact), attribute, depth + 1)  # type: ignore[arg-type]
         if isinstance(base, Instance) and isinstance(base.of, Definition):
-            found = base.of.module._instance_attribute(base.of, attribute, depth)
+            found = base.of.module._instance_attribute(base.of, attribute, depth, receiver=base)
             # `r.set(...)` of redis's asyncio client: the overload its class fits says what the call makes.
             found = self._bound_overloads(found, base, depth + 1)
             return found if base.exact else _overridable(found)
@@ -237,6 +237,10 @@ class Evaluator(CallSiteModel):
         callee = self._only_value(call.func, scope, depth + 1)
         if callee is None:
             return None
+        return self._called_values(callee, call, scope, depth + 1)
+
+    def _called_values(self, callee: Value, call: ast.Call, scope: Scope, depth: int) -> Values:
+        """What calling `callee` (the one value `call.func` refers to) makes; `call`'s arguments, in `scope`."""
         if isinstance(callee, Partial):
             # `partial(Client, timeout=3)()` makes what `Client(timeout=3)` makes.
             if len(callee.func) != 1:
@@ -288,6 +292,10 @@ class Evaluator(CallSiteModel):
         if not isinstance(awaited, ast.Call):
             return None
         callee = self._only_value(awaited.func, scope, depth + 1)
+        return None if callee is None else self._awaited_call_of(callee, depth + 1)
+
+    def _awaited_call_of(self, callee: Value, depth: int) -> Values:
+        """What awaiting a call of `callee` gives."""
         if isinstance(callee, Partial) and len(callee.func) == 1:
             (callee,) = callee.func  # `opener = partial(AIOFile, context=c); await opener(path)`
         if callee is None or isinstance(callee, Partial):

@@ -60,5 +60,5 @@ class Holder:
     repo: Repo
 
     def __init__(self):
-        # Cut away in outline: this store is not known there.
+        # Its body is cut in outline, this store's value kept: a chain of calls of module names.
         self.session = Session()

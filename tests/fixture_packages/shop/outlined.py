@@ -114,9 +114,10 @@ def rewire_reply(reply):
 
 
 class OutlinedDraft:
-    # Stored on `self` with no declaration: the value is cut away with the body.
+    # Stored on `self` with no declaration: a chain of calls is kept with the store, any other value cut away.
     def start(self):
         self.pages = OutlinedChunks()
+        self.sections = [OutlinedChunks()][0]
 
 
 class OutlinedProcess:

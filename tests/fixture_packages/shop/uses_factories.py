@@ -29,4 +29,4 @@ async def main(factory: Factory, holder: Holder):
     Factory().unannotated().load("k")  # error: ASY100
     holder.repo.load("k")  # error: ASY100
     Holder().repo.load("k")  # error: ASY100
-    Holder().session.commit()  # stored in a method body cut away in outline: not known
+    Holder().session.commit()  # error: ASY100

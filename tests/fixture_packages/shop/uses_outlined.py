@@ -40,7 +40,9 @@ def read_outlined(response: OutlinedResponse, reply: OutlinedReply, draft: Outli
         print(chunk)
     for chunk in reply.content:  # stored on another object in its module: not known
         print(chunk)
-    for chunk in draft.pages:  # stored on self, its value cut away: not known
+    for chunk in draft.pages:  # error: ASY301
+        print(chunk)
+    for chunk in draft.sections:  # stored on self, its value cut away: not known
         print(chunk)
 
 

@@ -1,0 +1,182 @@
+"""Instance attributes a class's methods store in a module read in outline, or a base's module.
+
+A module another file imports is read in outline: its method bodies are
+cut, and with them the values its `self.<name> = ...` stores assign. A
+store whose value is a chain of names, attributes and calls rooted at the
+instance or at a module name (`self.lock = asyncio.Lock()`,
+`self.cx = self.make_client()`, `self.db = self.cx.motor_test`,
+`self.conn = await self.connect()`) is kept, its calls' arguments cut:
+given the instance, it means what it meant in the body. The attribute of
+an instance is then what every such store of the class and of the classes
+above it gives, evaluated with the instance asked about as `self`, so that
+`self.make_client()` is the method the instance's own class has.
+
+It holds only when, in every module on the way, each store of that name is
+such a store on `self` in an instance method (any other store, `setattr`,
+`vars()`, a value cut away leaves it unknown), no class on the way defines
+the name in its body, every base can be read (unittest's test cases are
+known bases), and the instance is of that class exactly or the class is
+subclassed nowhere in the project (a subclass's stores would be unseen).
+A store of `None` is left out, as in the linted module. A mixin given the
+evaluator as `self`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, Optional
+
+from flake8_async_tips.inference.classes import _FOUND, ClassModel
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    Definition,
+    Instance,
+    TableBase,
+    Value,
+    Values,
+    known_base_has,
+    union_of,
+)
+from flake8_async_tips.scopes import Scope, ScopeKind
+
+# A hierarchy longer than this is not walked for an attribute's stores.
+MAX_CLASSES_ON_THE_WAY = 32
+
+
+class InstanceStoreModel(ClassModel):
+    """What the kept `self.<name> = <chain>` stores of outlined modules give an instance."""
+
+    def _kept_store_values(self, cls: Definition, attribute: str, receiver: Optional[Instance], depth: int) -> Values:
+        """The attribute of `receiver` (an instance of `cls`) by the kept stores of cls and the classes above it."""
+        if depth > MAX_DEPTH or receiver is None or not isinstance(cls.node, ast.ClassDef):
+            return None
+        if not receiver.exact and cls.module._subclassed_in_project(cls.node):
+            return None
+        classes = self._classes_on_the_way(cls, attribute, depth + 1)
+        if classes is None:
+            return None
+        ids = {id(klass.node) for klass in classes}
+        collected: set[Value] = set()
+        for klass in classes:
+            module = klass.module
+            if attribute not in module.bindings.stored_attributes:
+                continue
+            kept = module.bindings.self_store_values.get(attribute)
+            if kept is None or attribute in module.bindings.unrecorded_stores:
+                return None
+            if module.bindings.writes_attributes_dynamically:
+                return None
+            for value, method, instance_name in kept:
+                owner = module.bindings.method_class.get(id(method))
+                if owner is None:
+                    return None
+                if id(owner) not in ids:
+                    if module._may_be_related(owner, cls, depth + 1):
+                        return None  # a subclass's store, or one that cannot be told apart
+                    continue
+                found = module._chain_values(value, instance_name, receiver, module._method_outer_scope(owner), depth + 1)
+                if found is None:
+                    return None
+                collected |= found
+        return frozenset(collected) or None
+
+    def _dynamic_attribute(self, cls: Definition, depth: int) -> Values:
+        """An attribute no class on the way defines: what an annotated `__getattr__` returns
+        (`def __getattr__(self, name) -> Database` of motor's client: `client.test_db`)."""
+        status, found = self._class_lookup(cls, "__getattr__", depth + 1)
+        if status != _FOUND or found is None or len(found) != 1:
+            return None
+        (hook,) = found
+        if not isinstance(hook, Definition) or not isinstance(hook.node, ast.FunctionDef) or hook.node.returns is None:
+            return None
+        if hook.node.decorator_list:
+            return None
+        return hook.module._annotated_instances(hook.node.returns, hook.scope, depth + 1)  # type: ignore[attr-defined]
+
+    def _declared_by_parameters(self, annotations: list[ast.expr], cls: Definition, depth: int) -> Values:
+        """What `self.x = param` stores hold, by the parameters' annotations (bodies read in outline)."""
+        collected: set[Value] = set()
+        for annotation in annotations:
+            found = self._annotated_instances(annotation, cls.scope, depth + 1)
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected) or None
+
+    def _classes_on_the_way(self, cls: Definition, attribute: str, depth: int) -> Optional[list[Definition]]:
+        """cls and every class above it, none defining `attribute` in its body; None when one cannot be read."""
+        found: list[Definition] = []
+        pending = [cls]
+        seen: set[int] = set()
+        while pending:
+            current = pending.pop()
+            if id(current.node) in seen:
+                continue
+            seen.add(id(current.node))
+            if len(seen) > MAX_CLASSES_ON_THE_WAY or depth > MAX_DEPTH:
+                return None
+            module = current.module
+            node = current.node
+            assert isinstance(node, ast.ClassDef)
+            if attribute in module.bindings.of(node).names:
+                return None  # a class-level value beside the stores: which one is seen depends on the calls
+            if (node.keywords or node.bases) and not module._body_as_written(current, depth + 1):
+                return None
+            bases = module._class_bases(current, depth + 1)
+            if bases is None:
+                return None
+            for base in bases:
+                if isinstance(base, Definition):
+                    pending.append(base)
+                elif isinstance(base, TableBase):
+                    if attribute in base.members:
+                        return None
+                elif known_base_has(base, attribute):
+                    return None
+            found.append(current)
+        return found
+
+    def _may_be_related(self, owner: ast.ClassDef, cls: Definition, depth: int) -> bool:
+        """Might `owner` (a class of this module, not above cls) be a subclass of cls? True when unknown."""
+        definition = self._class_definition(owner)  # type: ignore[attr-defined]
+        if definition is None:
+            return True
+        above = self._project_ancestors(definition, depth + 1)
+        return above is None or id(cls.node) in above
+
+    def _method_outer_scope(self, owner: ast.ClassDef) -> Optional[Scope]:
+        """Where a method's names not bound in it are looked up: the nearest scope around its class that is no class."""
+        scope: Optional[Scope] = self.bindings.class_scope.get(id(owner))
+        while scope is not None and scope.kind is ScopeKind.CLASS:
+            scope = scope.parent
+        return scope
+
+    def _chain_values(
+        self, expr: ast.expr, instance_name: str, receiver: Instance, scope: Optional[Scope], depth: int
+    ) -> Values:
+        """A kept chain's values, its root name `instance_name` being `receiver`."""
+        if depth > MAX_DEPTH or scope is None:
+            return None
+        if isinstance(expr, ast.Name):
+            if expr.id == instance_name:
+                return frozenset({receiver})
+            return self.values(expr, scope, depth + 1)  # type: ignore[attr-defined]
+        if isinstance(expr, ast.Attribute):
+            bases = self._chain_values(expr.value, instance_name, receiver, scope, depth + 1)
+            return union_of(bases or (), lambda base: self._member_values(base, expr.attr, depth + 1)) if bases else None  # type: ignore[attr-defined]
+        if isinstance(expr, ast.Call):
+            callee = self._only_chain_value(expr.func, instance_name, receiver, scope, depth + 1)
+            return None if callee is None else self._called_values(callee, expr, scope, depth + 1)  # type: ignore[attr-defined]
+        if isinstance(expr, ast.Await) and isinstance(expr.value, ast.Call):
+            callee = self._only_chain_value(expr.value.func, instance_name, receiver, scope, depth + 1)
+            return None if callee is None else self._awaited_call_of(callee, depth + 1)  # type: ignore[attr-defined]
+        return None
+
+    def _only_chain_value(
+        self, expr: ast.expr, instance_name: str, receiver: Instance, scope: Scope, depth: int
+    ) -> Optional[Any]:
+        found = self._chain_values(expr, instance_name, receiver, scope, depth)
+        if found is None or len(found) != 1:
+            return None
+        (value,) = found
+        return value
