@@ -81,7 +81,7 @@ class BindingIndex:
         self.self_store_annotations: dict[str, list[ast.expr]] = {}
         # Those whose every store's value is a chain of names, attributes and calls (arguments cut),
         # kept with the method and the method's name for the instance: `self.db = self.client.main`.
-        self.self_store_values: dict[str, list[tuple[ast.expr, ast.AST, str]]] = {}
+        self.self_store_values: dict[str, list[tuple[tuple[str, ...], ast.AST, str]]] = {}
         # `setattr(...)`, `vars(...)` or `__dict__` somewhere: any attribute may be written.
         self.writes_attributes_dynamically = False
         # The names each scope loads, by the node that opens it (the linted file's only).

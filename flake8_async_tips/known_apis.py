@@ -246,9 +246,6 @@ AWAITED_AS = {
     "trio.lowlevel.open_process": "trio.Process",
     # `afp = await AIOFile(path, "w")`: awaiting the new instance opens it and gives it back.
     "aiofile.AIOFile": "aiofile.AIOFile",
-    # `con = await asyncpg.connect(dsn)`: a Connection (or the subclass `connection_class=` names).
-    "asyncpg.connect": "asyncpg.connection.Connection",
-    "asyncpg.connection.connect": "asyncpg.connection.Connection",
     # `db = await aiosqlite.connect(path)`: the connection (its `__await__` starts its thread, gives itself).
     "aiosqlite.connect": "aiosqlite.Connection",
     **{f"aiosqlite.Connection.{method}": made for method, made in _AIOSQLITE_RESULTS.items()},

@@ -34,6 +34,8 @@ from flake8_async_tips.node_fields import child_nodes
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# A `self.<name> = <chain>` store kept: the chain, the method, its name for the instance.
+_KeptStore = tuple[tuple[str, ...], Function, str]
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _YIELDS = (ast.Yield, ast.YieldFrom)
@@ -55,7 +57,7 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     declared: dict[str, list[ast.expr]] = {}
     lines = _source_lines(source)
     stored_none: set[str] = set()
-    valued: dict[str, list[tuple[ast.expr, Function, str]]] = {}
+    valued: dict[str, list[_KeptStore]] = {}
     cut: set[str] = set()
     for function, instance_name in _functions_outside_bodies(tree):
         _prune(function, pruned, (stored, self_stored, declared, stored_none, valued, cut), lines, instance_name)
@@ -146,9 +148,7 @@ def _read_in_full(function: Function, lines: Optional[list[bytes]]) -> bool:
 def _prune(
     function: Function,
     pruned: dict[Function, bool],
-    stored: tuple[
-        set[str], set[str], dict[str, list[ast.expr]], set[str], dict[str, list[tuple[ast.expr, Function, str]]], set[str]
-    ],
+    stored: tuple[set[str], set[str], dict[str, list[ast.expr]], set[str], dict[str, list[_KeptStore]], set[str]],
     lines: Optional[list[bytes]],
     instance_name: Optional[str] = None,
 ) -> None:
@@ -319,7 +319,7 @@ class _BodyFacts:
                     self.annotated_on_instance[name] = declared[name]
                     self.stored_on_instance.discard(name)
         # `self.<name> = <chain>` for every store of a name: the values, their arguments cut.
-        self.valued_on_instance: dict[str, list[ast.expr]] = {}
+        self.valued_on_instance: dict[str, list[tuple[str, ...]]] = {}
         if self.stored_on_instance and instance_name is not None:
             kept = _chain_stores(function, instance_name, self.bound_names | _parameter_names(function))
             for name in self.stored_on_instance:
@@ -468,14 +468,14 @@ def _parameter_stores(function: Function, instance_name: Optional[str], bound: s
     return found
 
 
-def _chain_stores(function: Function, instance_name: str, bound: set[str]) -> dict[str, list[ast.expr]]:
+def _chain_stores(function: Function, instance_name: str, bound: set[str]) -> dict[str, list[tuple[str, ...]]]:
     """`self.<name> = <chain>` statements of the body's own scope, by name, each value cut to its chain.
 
     A chain is a name, attributes and calls (`self.cx.motor_test`, `self.make_client()`,
     `asyncio.Lock()`, `await self.connect()`), rooted at the instance or at a name the body
     never binds (a module's name): it means the same outside the cut body, given the instance.
     """
-    found: dict[str, list[ast.expr]] = {}
+    found: dict[str, list[tuple[str, ...]]] = {}
     pending: list[ast.AST] = list(function.body)
     while pending:
         node = pending.pop()
@@ -498,21 +498,35 @@ def _chain_stores(function: Function, instance_name: str, bound: set[str]) -> di
     return found
 
 
-def _cut_chain(value: ast.expr, instance_name: str, bound: set[str], depth: int = 0) -> Optional[ast.expr]:
-    """The value with its calls' arguments cut, if it is a chain rooted at the instance or an outer name."""
-    if depth > 16:
-        return None
-    if isinstance(value, ast.Await) and depth == 0:
-        inner = _cut_chain(value.value, instance_name, bound, depth + 1)
-        return None if not isinstance(inner, ast.Call) else ast.Await(value=inner)
-    if isinstance(value, ast.Name):
-        return value if value.id == instance_name or value.id not in bound else None
-    if isinstance(value, ast.Attribute):
-        inner = _cut_chain(value.value, instance_name, bound, depth + 1)
-        return None if inner is None else ast.Attribute(value=inner, attr=value.attr, ctx=ast.Load())
-    if isinstance(value, ast.Call):
-        inner = _cut_chain(value.func, instance_name, bound, depth + 1)
-        return None if inner is None else ast.Call(func=inner, args=[], keywords=[])
+# A kept chain, as the steps from its root name: an attribute's name, or CALL for a call
+# (its arguments cut); AWAIT first when the value is awaited. `await self.pool.get()` is
+# ("await", "self", "pool", "get", "()"): a few interned strings, not a tree of nodes.
+CALL = "()"
+AWAIT = "await"
+
+
+def _cut_chain(value: ast.expr, instance_name: str, bound: set[str]) -> Optional[tuple[str, ...]]:
+    """The value's chain, if it is one rooted at the instance or at an outer name."""
+    steps: list[str] = []
+    if isinstance(value, ast.Await):
+        if not isinstance(value.value, ast.Call):
+            return None
+        value = value.value
+        steps.append(AWAIT)
+    trail: list[str] = []
+    while len(trail) <= 16:
+        if isinstance(value, ast.Attribute):
+            trail.append(value.attr)
+            value = value.value
+        elif isinstance(value, ast.Call):
+            trail.append(CALL)
+            value = value.func
+        elif isinstance(value, ast.Name):
+            if value.id != instance_name and value.id in bound:
+                return None
+            return tuple(steps + [value.id] + trail[::-1])
+        else:
+            return None
     return None
 
 

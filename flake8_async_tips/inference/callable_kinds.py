@@ -223,7 +223,8 @@ class CallableKinds(Evaluator):
         found = self.values(call.func, scope)
         if not found:
             return None
-        if self._declared_by_stub(call.func, scope) and self.callee_kind(call, scope) == CallableKind.COROUTINE_FUNCTION:
+        stub_coroutine = self.callee_kind(call, scope) == CallableKind.COROUTINE_FUNCTION
+        if stub_coroutine and self._declared_by_stub(call.func, scope):
             return "awaitable"  # a stub's `async def`: see _declared_by_stub
         if all(
             isinstance(value, AwaitableCallable)

@@ -16,7 +16,7 @@ from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding
 from flake8_async_tips.inference.call_sites import CallSiteModel
-from flake8_async_tips.inference.module_cache import _VALUES
+from flake8_async_tips.inference.module_cache import _ANSWERS, _VALUES
 from flake8_async_tips.inference.values import (
     union_of,
     MAX_DEPTH,
@@ -60,13 +60,14 @@ class Evaluator(CallSiteModel):
         """
         if depth > MAX_DEPTH:
             return None
-        key = (id(self), id(expr), id(scope.node))
-        remembered = _VALUES.get(key)
-        if remembered is not None and (remembered[0] <= depth or remembered[1] is not None):
-            return remembered[1]
+        # Keyed by the expression alone (evaluated where it is written); equal answers are shared.
+        remembered = _VALUES.get(id(expr))
+        if remembered is not None and remembered[2] is self and remembered[4] is scope.node:
+            if remembered[0] <= depth or remembered[1] is not None:
+                return remembered[1]
         found = self._evaluate(expr, scope, depth)
-        # The key's objects are kept alive with the answer, so that no id is reused while it is remembered.
-        _VALUES[key] = (depth, found, (self, expr, scope.node))
+        found = found if found is None else _ANSWERS.setdefault(found, found)
+        _VALUES[id(expr)] = (depth, found, self, expr, scope.node)  # the expression kept: its id not reused
         return found
 
     def _evaluate(self, expr: ast.AST, scope: Scope, depth: int) -> Values:
@@ -240,7 +241,7 @@ class Evaluator(CallSiteModel):
         return self._called_values(callee, call, scope, depth + 1)
 
     def _called_values(self, callee: Value, call: ast.Call, scope: Scope, depth: int) -> Values:
-        """What calling `callee` (the one value `call.func` refers to) makes; `call`'s arguments, in `scope`."""
+        """What calling `callee` (the one value `call.func` refers to) makes, `call` written in `scope`."""
         if isinstance(callee, Partial):
             # `partial(Client, timeout=3)()` makes what `Client(timeout=3)` makes.
             if len(callee.func) != 1:

@@ -24,9 +24,10 @@ evaluator as `self`.
 from __future__ import annotations
 
 import ast
-from typing import Any, Optional
+from typing import Optional
 
 from flake8_async_tips.inference.classes import _FOUND, ClassModel
+from flake8_async_tips.outline import AWAIT, CALL
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
     Definition,
@@ -74,7 +75,8 @@ class InstanceStoreModel(ClassModel):
                     if module._may_be_related(owner, cls, depth + 1):
                         return None  # a subclass's store, or one that cannot be told apart
                     continue
-                found = module._chain_values(value, instance_name, receiver, module._method_outer_scope(owner), depth + 1)
+                outer = module._method_outer_scope(owner)
+                found = module._chain_values(value, instance_name, receiver, outer, depth + 1)
                 if found is None:
                     return None
                 collected |= found
@@ -152,31 +154,33 @@ class InstanceStoreModel(ClassModel):
         return scope
 
     def _chain_values(
-        self, expr: ast.expr, instance_name: str, receiver: Instance, scope: Optional[Scope], depth: int
+        self, chain: tuple[str, ...], instance_name: str, receiver: Instance, scope: Optional[Scope], depth: int
     ) -> Values:
-        """A kept chain's values, its root name `instance_name` being `receiver`."""
-        if depth > MAX_DEPTH or scope is None:
+        """A kept chain's values (see outline.CALL), its root name `instance_name` being `receiver`."""
+        if depth > MAX_DEPTH or scope is None or not chain:
             return None
-        if isinstance(expr, ast.Name):
-            if expr.id == instance_name:
-                return frozenset({receiver})
-            return self.values(expr, scope, depth + 1)  # type: ignore[attr-defined]
-        if isinstance(expr, ast.Attribute):
-            bases = self._chain_values(expr.value, instance_name, receiver, scope, depth + 1)
-            return union_of(bases or (), lambda base: self._member_values(base, expr.attr, depth + 1)) if bases else None  # type: ignore[attr-defined]
-        if isinstance(expr, ast.Call):
-            callee = self._only_chain_value(expr.func, instance_name, receiver, scope, depth + 1)
-            return None if callee is None else self._called_values(callee, expr, scope, depth + 1)  # type: ignore[attr-defined]
-        if isinstance(expr, ast.Await) and isinstance(expr.value, ast.Call):
-            callee = self._only_chain_value(expr.value.func, instance_name, receiver, scope, depth + 1)
-            return None if callee is None else self._awaited_call_of(callee, depth + 1)  # type: ignore[attr-defined]
-        return None
+        awaited = chain[0] == AWAIT
+        root, *steps = chain[1:] if awaited else chain
+        if root == instance_name:
+            found: Values = frozenset({receiver})
+        else:
+            found = self._name_values(root, scope, depth + 1)  # type: ignore[attr-defined]
+        for position, step in enumerate(steps):
+            if found is None or depth > MAX_DEPTH:
+                return None
+            depth += 1
+            if step != CALL:
+                member = self._member_values  # type: ignore[attr-defined]
+                found = union_of(found, lambda base: member(base, step, depth))
+                continue
+            if len(found) != 1:
+                return None
+            (callee,) = found
+            if awaited and position == len(steps) - 1:
+                return self._awaited_call_of(callee, depth)  # type: ignore[attr-defined]
+            found = self._called_values(callee, _BARE_CALL, scope, depth)  # type: ignore[attr-defined]
+        return None if awaited else found
 
-    def _only_chain_value(
-        self, expr: ast.expr, instance_name: str, receiver: Instance, scope: Scope, depth: int
-    ) -> Optional[Any]:
-        found = self._chain_values(expr, instance_name, receiver, scope, depth)
-        if found is None or len(found) != 1:
-            return None
-        (value,) = found
-        return value
+
+# What a kept chain's calls are called with: nothing (their arguments are cut).
+_BARE_CALL = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywords=[])

@@ -34,8 +34,10 @@ MAX_CACHED_MODULES = 64
 # A module's outline takes about 4x its source's size in memory: the cache also stops at this
 # much source (sqlalchemy's modules are 100-300 KB each). Measured on the real-world corpus
 # (flake8 in one process, peak memory / modules read): 4 MB 121 MB / 947, 2.5 MB 114 MB / 1,021,
-# 2 MB 112 MB / 1,136; 48 modules of 4 MB gave 114 MB too, but read 1,127.
-MAX_CACHED_SOURCE_BYTES = 5 * 512 * 1024
+# 2 MB 112 MB / 1,136; 48 modules of 4 MB gave 114 MB too, but read 1,127. Once stubs, overloads
+# and the stores' chains were read (and inference went twice as deep): 2.5 MB 118 MB / 1,063,
+# 2 MB 115 MB / 1,258, 1.5 MB 114 MB / 1,553.
+MAX_CACHED_SOURCE_BYTES = 2 * 1024 * 1024
 # The evaluators `make` built, with the size of the source each was read from.
 _MODULES: OrderedDict[tuple[str, frozenset[str], bool], tuple[Optional[Any], int]] = OrderedDict()
 
@@ -50,9 +52,11 @@ _read_since_settled = 0
 # id(class node) -> (depth it was read at, the node, its bases); for one linted file.
 _CLASS_BASES: dict[int, tuple[int, ast.AST, Optional[list[Union[Definition, type]]]]] = {}
 
-# (id(module), id(expression), id(scope node)) -> (depth it was evaluated at, its values, the
-# objects of the key); for one linted file.
-_VALUES: dict[tuple[int, int, int], tuple[int, Values, tuple[object, ...]]] = {}
+# id(expression) -> (depth it was evaluated at, its values, the evaluator, the expression, the
+# scope node); for one linted file. One int per key: the memo is most of a file's transient memory.
+_VALUES: dict[int, tuple[int, Values, object, object, object]] = {}
+# Each distinct answer once: thousands of reads of one name (`r.set`, `r.get`) give equal sets.
+_ANSWERS: dict[frozenset[Any], frozenset[Any]] = {}
 
 
 def forget_linted_file() -> None:
@@ -64,6 +68,7 @@ def forget_linted_file() -> None:
     """
     _CLASS_BASES.clear()
     _VALUES.clear()
+    _ANSWERS.clear()
 
 
 def settle_module_cache() -> None:

@@ -21,7 +21,7 @@ from flake8_async_tips import known_apis
 from flake8_async_tips.scopes import Scope
 
 # Chains of aliases, attributes and bases longer than this are not followed.
-MAX_DEPTH = 24
+MAX_DEPTH = 20
 
 
 @dataclass(frozen=True)

@@ -402,7 +402,8 @@ class AwaitRules(RuleFamily):
             self._check_dropped_display(node)
             return
         made = self.inference.awaitable_call(call, self.scope) if self.scope.kind is ScopeKind.ASYNC_FUNCTION else None
-        if made == "awaitable" and id(node) in self.expected_to_raise and self.inference.runs_body_at_call(call, self.scope):
+        raise_tested = id(node) in self.expected_to_raise
+        if made == "awaitable" and raise_tested and self.inference.runs_body_at_call(call, self.scope):
             # A plain def that returns an awaitable runs its body at the call: in a test that it
             # raises (`with pytest.raises(TypeError): r.json().set(key, path, bad)`) it makes none.
             made = None
