@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
 from flake8_async_tips.bindings import BindingIndex, ScopeBindings
 from flake8_async_tips.bodies import always_raises, is_stub
@@ -446,6 +446,14 @@ def _parameter_stores(function: Function, instance_name: Optional[str], bound: s
     found: dict[str, list[ast.expr]] = {}
     if not annotations:
         return found
+    for attribute, value in _instance_assignments(function, instance_name):
+        if isinstance(value, ast.Name) and value.id in annotations:
+            found.setdefault(attribute, []).append(annotations[value.id])
+    return found
+
+
+def _instance_assignments(function: Function, instance_name: Optional[str]) -> Iterator[tuple[str, ast.expr]]:
+    """(name, value) of each `self.<name> = value` statement of the body's own scope, `self` being `instance_name`."""
     pending: list[ast.AST] = list(function.body)
     while pending:
         node = pending.pop()
@@ -457,15 +465,12 @@ def _parameter_stores(function: Function, instance_name: Optional[str], bound: s
             and isinstance(node.targets[0], ast.Attribute)
             and isinstance(node.targets[0].value, ast.Name)
             and node.targets[0].value.id == instance_name
-            and isinstance(node.value, ast.Name)
-            and node.value.id in annotations
         ):
-            found.setdefault(node.targets[0].attr, []).append(annotations[node.value.id])
+            yield node.targets[0].attr, node.value
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
             for child in getattr(node, field, ()):
                 nested = isinstance(child, (ast.excepthandler, ast.match_case))
                 pending.extend(getattr(child, "body", ()) if nested else [child])
-    return found
 
 
 def _chain_stores(function: Function, instance_name: str, bound: set[str]) -> dict[str, list[tuple[str, ...]]]:
@@ -476,25 +481,10 @@ def _chain_stores(function: Function, instance_name: str, bound: set[str]) -> di
     never binds (a module's name): it means the same outside the cut body, given the instance.
     """
     found: dict[str, list[tuple[str, ...]]] = {}
-    pending: list[ast.AST] = list(function.body)
-    while pending:
-        node = pending.pop()
-        if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
-            continue
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Attribute)
-            and isinstance(node.targets[0].value, ast.Name)
-            and node.targets[0].value.id == instance_name
-        ):
-            chain = _cut_chain(node.value, instance_name, bound)
-            if chain is not None:
-                found.setdefault(node.targets[0].attr, []).append(chain)
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            for child in getattr(node, field, ()):
-                nested = isinstance(child, (ast.excepthandler, ast.match_case))
-                pending.extend(getattr(child, "body", ()) if nested else [child])
+    for attribute, value in _instance_assignments(function, instance_name):
+        chain = _cut_chain(value, instance_name, bound)
+        if chain is not None:
+            found.setdefault(attribute, []).append(chain)
     return found
 
 
