@@ -223,9 +223,10 @@ class CallableKinds(Evaluator):
         found = self.values(call.func, scope)
         if not found:
             return None
-        stub_coroutine = self.callee_kind(call, scope) == CallableKind.COROUTINE_FUNCTION
-        if stub_coroutine and self._declared_by_stub(call.func, scope):
-            return "awaitable"  # a stub's `async def`: see _declared_by_stub
+        # A stub's `async def` (see _declared_by_stub); the callee's kind asked of stubs only.
+        if self._declared_by_stub(call.func, scope):
+            if self.callee_kind(call, scope) == CallableKind.COROUTINE_FUNCTION:
+                return "awaitable"
         if all(
             isinstance(value, AwaitableCallable)
             or (isinstance(value, External) and value.name in known_apis.AWAITABLE_METHODS)
