@@ -14,12 +14,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support import flake8
+from support import flake8, lint
 
 from flake8_async_tips.checker import ALL_CODES, AsyncTipsChecker
 from flake8_async_tips.context import FileContext
 from flake8_async_tips.options import Config
-from flake8_async_tips.prefilter import ASYNC_PACKAGES, may_report
+from flake8_async_tips.prefilter import ASYNC_PACKAGES, SMALL_MODULE_BYTES, may_hold_async, may_report
 
 SYNC_SIBLING = "import json\n\ndef load(text):\n    return json.loads(text)\n"
 ASYNC_SIBLING = "async def fetch():\n    pass\n"
@@ -128,6 +128,61 @@ def test_a_skipped_file_still_gets_findings_from_a_project_coroutine(tmp_path: P
     package = make_project(tmp_path, {"remote": ASYNC_SIBLING, "main": "from .remote import fetch\n\nfetch()\n"})
     result = flake8("--isolated", "--select", "ASY", str(package / "main.py"), cwd=tmp_path)
     assert "ASY204" in result.stdout, result.stdout + result.stderr
+
+
+# --- which modules a file with no async word reads ------------------------------
+
+# Sync helpers, enough of them to make the module larger than a small one.
+FILLER = "".join(f"\n\ndef helper_{n}(value):\n    return value + {n}\n" for n in range(400))
+
+
+@pytest.mark.parametrize(
+    ("source", "holds"),
+    [
+        ("async def fetch():\n    pass\n" + FILLER, True),
+        ("from typing import Awaitable\n" + FILLER, True),
+        ("import trio\n" + FILLER, True),
+        ("import json\n" + FILLER, False),
+        ("import json\n", True),  # small: read whatever it holds
+    ],
+)
+def test_modules_that_may_hold_async_code(tmp_path: Path, source: str, holds: bool) -> None:
+    path = tmp_path / "module.py"
+    path.write_text(source)
+    assert may_hold_async(str(path)) is holds
+
+
+def test_a_package_init_may_hold_async_code(tmp_path: Path) -> None:
+    path = tmp_path / "__init__.py"
+    path.write_text("import json\n" + FILLER)
+    assert may_hold_async(str(path))
+
+
+def test_an_async_library_s_own_modules_are_judged_by_their_text(tmp_path: Path) -> None:
+    """Inside trio, `import trio` says nothing: every module of it would qualify."""
+    (tmp_path / "trio").mkdir()
+    (tmp_path / "trio" / "__init__.py").write_text("")
+    path = tmp_path / "trio" / "_util.py"
+    path.write_text("import trio\n" + FILLER)
+    assert not may_hold_async(str(path))
+
+
+def test_a_file_with_no_async_word_does_not_follow_a_large_sync_module(tmp_path: Path) -> None:
+    """What the large module passes on is found from async code, not from sync-only code (for speed)."""
+    package = make_project(
+        tmp_path,
+        {
+            "remote": ASYNC_SIBLING,
+            "helpers": "from app.remote import fetch as fetch_remote\n" + FILLER,
+        },
+    )
+    assert len(FILLER) > SMALL_MODULE_BYTES
+    sync_main = "from app.helpers import fetch_remote\n\n\ndef main():\n    fetch_remote()\n"
+    async_main = "from app.helpers import fetch_remote\n\n\nasync def main():\n    fetch_remote()\n"
+    assert lint(sync_main, filename=str(package / "main.py")) == []
+    assert [text.split()[0] for _, _, text in lint(async_main, filename=str(package / "main.py"))] == ["ASY100"]
+    # Nothing of the refusal stays behind: the sync file read first changes nothing for the next file.
+    assert [text.split()[0] for _, _, text in lint(async_main, filename=str(package / "other.py"))] == ["ASY100"]
 
 
 # --- which codes flake8 will show ---------------------------------------------

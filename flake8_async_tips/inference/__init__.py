@@ -34,6 +34,7 @@ from flake8_async_tips.inference.module_cache import (
     MAX_CACHED_MODULES,
     SETTLE_EVERY,
     forget_linted_file,
+    read_only_modules,
     settle_module_cache,
 )
 
@@ -84,6 +85,7 @@ __all__ = [
     "member_name",
     "module_at",
     "forget_linted_file",
+    "read_only_modules",
     "settle_module_cache",
 ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import gc
 from collections import OrderedDict
-from typing import Any, Optional, Protocol, Union
+from typing import Any, Callable, Optional, Protocol, Union
 
 from flake8_async_tips.bindings import BindingIndex
 from flake8_async_tips.inference.values import Definition, Values
@@ -47,6 +47,18 @@ _MODULES: OrderedDict[tuple[str, frozenset[str], bool], tuple[Optional[Any], int
 # corpus, 8 made flake8's collections cost what they do without the plugin (16: +1 s, 48: +3 s).
 SETTLE_EVERY = 8
 _read_since_settled = 0
+
+
+# While a file with no async word is linted, only the modules that may hold something async are
+# read: its findings can come only from their code (or the tables). On the real-world corpus the
+# sync files' other reads were half of all the reading (sqlalchemy's tests asking of its modules),
+# for no finding.
+_READABLE: list[Optional[Callable[[str], bool]]] = [None]
+
+
+def read_only_modules(readable: Optional[Callable[[str], bool]]) -> None:
+    """For the file about to be linted: other modules are read only if `readable(path)` (None: all of them)."""
+    _READABLE[0] = readable
 
 
 # id(class node) -> (depth it was read at, the node, its bases); for one linted file.
@@ -97,6 +109,10 @@ def module_at(path: str, declared: frozenset[str], make: MakesEvaluator, in_full
     them), unless `in_full`: pytest's conftest.py files, whose fixtures' bodies say what they give.
     """
     global _read_since_settled
+    # Refused before the cache is asked: a file's findings must not depend on what was read before it.
+    readable = _READABLE[0]
+    if readable is not None and not readable(path):
+        return None
     key = (path, declared, in_full)
     # A module read in full answers every question an outline does: it is not read again.
     for known in (key, (path, declared, True)):

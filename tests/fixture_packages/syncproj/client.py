@@ -1,0 +1,6 @@
+async def fetch_all():
+    return []
+
+
+async def stream():
+    yield 1

@@ -1,0 +1,5 @@
+import asyncio
+
+
+def make_lock():
+    return asyncio.Lock()
