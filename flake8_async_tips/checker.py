@@ -13,7 +13,7 @@ from flake8_async_tips import __version__
 from flake8_async_tips import options as plugin_options
 from flake8_async_tips.context import FileContext
 from flake8_async_tips.inference import forget_linted_file, read_only_modules, settle_module_cache
-from flake8_async_tips.prefilter import has_async_word, may_hold_async, may_report
+from flake8_async_tips.prefilter import may_hold_async, may_report
 from flake8_async_tips.rules import FAMILIES, all_error_classes
 from flake8_async_tips.rules.base import RuleFamily
 from flake8_async_tips.scopes import WalkOrder, walk_together
@@ -84,7 +84,7 @@ class AsyncTipsChecker:
                 failures[family] = error
         if families:
             # A file with nothing async of its own can be reported on only through other modules' async code.
-            sync_only = not self.context.config.coroutine_functions and not has_async_word(self.context.source)
+            sync_only = not self.context.config.coroutine_functions and not self.context.has_async_word
             read_only_modules(may_hold_async if sync_only else None)
             try:
                 replay = self._bindings_walk() if any(f.may_ask_inference(self.context) for f in families) else None

@@ -44,6 +44,13 @@ class FileContext:
         return "".join(self.lines)
 
     @cached_property
+    def has_async_word(self) -> bool:
+        """An async keyword, builtin or protocol name in the file's code (see prefilter)."""
+        from flake8_async_tips.prefilter import has_async_word
+
+        return has_async_word(self.source)
+
+    @cached_property
     def bindings(self) -> BindingIndex:
         """Which names each scope binds, built before the rules' walk (or on the first question a rule asks)."""
         from flake8_async_tips.bindings import BindingIndex

@@ -11,6 +11,18 @@ async words and every module it imports is async-free in turn (the
 standard library is, but for the packages the tables know as async). That
 is decided on the text alone (no parse), conservatively: an import that
 cannot be found, or too many modules to read, means "may be async".
+
+A file with no async word that is checked can be reported on only through
+other modules' async code, so it reads only the modules that may hold some
+(`may_hold_async`): those with an async word or an awaitable's typing name
+(`Awaitable`, `Coroutine`, `types.coroutine`), those importing an async
+library other than their own, package `__init__` files and modules under
+8 KB, where re-exports gather. A larger module with none of these is not
+read from such a file: what it passes on from the modules it imports (a
+function returning another module's async object) is found from async code
+only. On the real-world corpus these reads were half of all the reading,
+for no finding. Declared coroutine functions (`--async-tips-coroutine-functions`)
+turn the rule off.
 """
 
 from __future__ import annotations
@@ -108,7 +120,7 @@ _ASYNC_FREE: dict[str, bool] = {}
 
 def may_report(context: FileContext) -> bool:
     """False only when no code can report anything in this file."""
-    if context.config.coroutine_functions or has_async_word(context.source):
+    if context.config.coroutine_functions or context.has_async_word:
         return True
     layout = layout_of(context.filename)
     for module in _imported_modules(context.tree, layout):
