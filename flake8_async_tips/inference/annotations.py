@@ -11,7 +11,12 @@ plain `def` annotated `-> Awaitable[T]` make an awaitable when called:
 dropping it is ASY100, ASY101, ASY108 or ASY204, whose messages say
 "awaitable" where only `Awaitable` is promised and "coroutine" where
 `Coroutine` or an `async def` is. Awaiting such a call gives an instance of
-T. Annotations are trusted as type checkers trust them; a union with
+T. Any other `Callable[..., R]` makes what R says: with `R` an
+`AbstractAsyncContextManager[T]` (or `typing.AsyncContextManager[T]`, also
+on its own, as a parameter's type), `async with` the call gives a T (trio's
+tests type their process starters so: `Callable[...,
+AbstractAsyncContextManager[Process]]`, through a `TypeAlias`).
+Annotations are trusted as type checkers trust them; a union with
 anything not awaitable (`Awaitable[None] | None` as a result) says nothing.
 
 Instance attributes of a class in another module (read in outline, its
@@ -34,6 +39,8 @@ from flake8_async_tips.inference.functions import _SELF_TYPES, FunctionModel
 from flake8_async_tips.inference.syntax import _parsed_string, _union_members
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
+    AnnotatedAsyncContext,
+    AnnotatedCallable,
     AwaitableCallable,
     Definition,
     External,
@@ -60,6 +67,14 @@ RESULT_FORMS = {
     "collections.abc.Awaitable": "awaitable",
     "typing_extensions.Awaitable": "awaitable",
 }
+# Subscripted with T, an async context manager that `async with` enters as a T.
+_ASYNC_CONTEXT_FORMS = frozenset(
+    {
+        "contextlib.AbstractAsyncContextManager",
+        "typing.AsyncContextManager",
+        "typing_extensions.AsyncContextManager",
+    }
+)
 # `Annotated[T, ...]`, `ClassVar[T]`, `Final[T]`: what T says.
 _FIRST_ARGUMENT_FORMS = frozenset(
     f"{module}.{name}"
@@ -113,6 +128,10 @@ class AnnotationModel(FunctionModel):
                 inner = annotation.slice
                 first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
                 return self._annotated_instances(first, scope, depth + 1)
+            elif wrapper in _ASYNC_CONTEXT_FORMS:
+                inner = annotation.slice
+                entered = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+                return frozenset({AnnotatedAsyncContext(wrapper, (entered, scope, self))})
             elif wrapper in _NOT_INSTANCE_FORMS or wrapper in RESULT_FORMS:
                 return None
             else:
@@ -153,13 +172,14 @@ class AnnotationModel(FunctionModel):
         return frozenset(instances)
 
     def _callable_annotation(self, parameters_and_result: ast.expr, scope: Scope, depth: int) -> Values:
-        """`Callable[[A, B], R]`: a callable that makes an awaitable when R says so; else unknown."""
+        """`Callable[[A, B], R]`: a callable that makes an awaitable when R says so, else what R says."""
         if not (isinstance(parameters_and_result, ast.Tuple) and len(parameters_and_result.elts) == 2):
             return None
         returns = parameters_and_result.elts[1]
         made = self.result_form(returns, scope, depth + 1)
         if made is None:
-            return None
+            # `Callable[..., AbstractAsyncContextManager[Process]]`: the call makes what R says.
+            return frozenset({AnnotatedCallable((returns, scope, self))})
         return frozenset({AwaitableCallable(made == "coroutine", self._awaited_annotation(returns, scope, depth + 1))})
 
     def _awaited_annotation(
@@ -341,6 +361,17 @@ class AnnotationModel(FunctionModel):
         inner = parsed.slice
         yielded = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
         return self._annotated_instances(yielded, function.scope, depth + 1)
+
+    def _made_by_annotation(self, value: Value, entered_async: Optional[bool], depth: int) -> Values:
+        """What calling an AnnotatedCallable makes (`entered_async` None), or what entering an
+        AnnotatedAsyncContext gives (with `async with` only); None for any other value."""
+        if entered_async is None and isinstance(value, AnnotatedCallable):
+            annotation, scope, module = value.result
+        elif entered_async and isinstance(value, AnnotatedAsyncContext):
+            annotation, scope, module = value.entered
+        else:
+            return None
+        return module._annotated_instances(annotation, scope, depth + 1)
 
     def _type_alias(self, value: ast.expr, scope: Scope) -> Optional[TypeAlias]:
         """`Send = Callable[[Message], Awaitable[None]]` at module level: an alias of a typing form."""

@@ -286,7 +286,7 @@ class Evaluator(CallSiteModel):
                 return frozenset({Instance(External(name))})
             if self._external_kind(name) == ExternalKind.CLASS:
                 return frozenset({Instance(External(name))})
-        return None
+        return self._made_by_annotation(callee, None, depth + 1)
 
     def _awaited_values(self, awaited: ast.expr, scope: Scope, depth: int) -> Values:
         """`await f()` gives what the coroutine function f returns (or what f's `-> Awaitable[T]` says)."""
@@ -379,7 +379,7 @@ class Evaluator(CallSiteModel):
 
     def _enter_result(self, manager: Value, entered_async: bool, depth: int) -> Values:
         if not isinstance(manager, Instance) or depth > MAX_DEPTH:
-            return None
+            return self._made_by_annotation(manager, entered_async, depth + 1)
         if isinstance(manager.of, External) and manager.exact:
             # A library object however it was made (`async with await anyio.connect_tcp(...) as s`):
             # entering an instance of a class the table keys gives what entering a new one gives.

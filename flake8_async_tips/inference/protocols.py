@@ -14,6 +14,7 @@ from flake8_async_tips.inference.values import (
     ASYNC,
     COROUTINE,
     SYNC,
+    AnnotatedAsyncContext,
     Definition,
     External,
     Instance,
@@ -90,6 +91,8 @@ class ProtocolQuestions(CallableKinds):
         return answers.pop() if len(answers) == 1 else None
 
     def _protocols_of(self, value: Value, table: dict[str, set[str]], methods: dict[str, tuple[str, ...]]) -> Protocols:
+        if isinstance(value, AnnotatedAsyncContext):
+            value = value.as_instance()
         if not isinstance(value, Instance):
             return None
         if isinstance(value.of, External):

@@ -77,6 +77,31 @@ class AwaitableCallable:
 
 
 @dataclass(frozen=True)
+class AnnotatedCallable:
+    """A callable annotated with what calling it makes: `make: Callable[..., AbstractAsyncContextManager[Process]]`.
+
+    `result`: that annotation, with the scope and the evaluator it is read in.
+    """
+
+    result: tuple[ast.expr, Scope, Any]
+
+
+@dataclass(frozen=True)
+class AnnotatedAsyncContext:
+    """An object annotated `AbstractAsyncContextManager[T]` (`typing.AsyncContextManager[T]`).
+
+    `async with` it gives a T (`entered`, read as `result` above); for everything
+    else it is the instance of `form` an annotation names (`as_instance`).
+    """
+
+    form: str
+    entered: tuple[ast.expr, Scope, Any]
+
+    def as_instance(self) -> Instance:
+        return Instance(External(self.form), exact=False)
+
+
+@dataclass(frozen=True)
 class TypeAlias:
     """A module's name for a type expression: `Send = Callable[[Message], Awaitable[None]]`.
 
@@ -88,7 +113,9 @@ class TypeAlias:
     module: Any
 
 
-Value = Union[Definition, External, Instance, Partial, AwaitableCallable, TypeAlias]
+Value = Union[
+    Definition, External, Instance, Partial, AwaitableCallable, AnnotatedCallable, AnnotatedAsyncContext, TypeAlias
+]
 T = TypeVar("T")
 Values = Optional[frozenset[Value]]  # None: unknown
 
