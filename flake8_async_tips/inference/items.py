@@ -2,7 +2,8 @@
 
 `for conn in self.connections:` with `self.connections: list[WebSocket] = []`
 (or a class-level `connections: list[WebSocket]`, a parameter `conns:
-Sequence[Conn]`, `*conns: Conn`) gives the declared item class; `for path
+Sequence[Conn]`, `*conns: Conn`, or `self.conns = conns` from such a
+parameter in every store) gives the declared item class; `for path
 in (source, target):` the items' own values. Anything else stays unknown.
 A mixin given the evaluator as `self`, above the annotation model.
 """
@@ -79,10 +80,30 @@ class ItemModel(OverloadModel):
         if not stores or any(self._self_store_class(store) is not cls.node for store in stores):
             return None
         annotated = [store for store in stores if store.annotation is not None]
+        if not annotated:
+            return self._declared_by_parameter(stores)
         texts = {ast.dump(store.annotation) for store in annotated}  # type: ignore[arg-type]
         if len(texts) != 1:
             return None
         return annotated[0].annotation, annotated[0].scope, False  # type: ignore[return-value]
+
+    def _declared_by_parameter(self, stores: list) -> Optional[tuple[ast.expr, Scope, bool]]:
+        """`self.traces = traces` in every store, each `traces` an annotated parameter of the method,
+        never rebound, all annotated alike: that annotation (`traces: list[Trace]`)."""
+        declared = []
+        for store in stores:
+            if not isinstance(store.value, ast.Name):
+                return None
+            found = self.bindings.lookup(store.value.id, store.scope)
+            if not found or len(found) != 1:
+                return None
+            (binding,) = found
+            if not isinstance(binding.node, ast.arg) or binding.node.annotation is None:
+                return None
+            declared.append((binding.node.annotation, binding.scope, self._collects_arguments(binding.node)))
+        if len({(ast.dump(annotation), of_items) for annotation, _, of_items in declared}) != 1:
+            return None
+        return declared[0]
 
     def _item_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
         """The items of a collection annotation: `list[Conn]` -> Conn, `tuple[A, ...]` -> A, `tuple[A, B]` -> both."""
