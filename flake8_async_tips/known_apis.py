@@ -251,6 +251,11 @@ AWAITED_AS = {
     **{f"aiosqlite.Connection.{method}": made for method, made in _AIOSQLITE_RESULTS.items()},
 }
 
+# `await nursery.start(f, ...)` gives what f hands to `task_status.started()`: for these f, this
+# (also as `partial(f, ...)`). Checked by running each entry (tests/test_result_tables.py).
+START_METHODS = frozenset({"trio.Nursery.start"})
+STARTED_AS = {"trio.run_process": "trio.Process"}
+
 # What awaiting these gives, element by element: `reader, writer = await open_connection(...)`.
 AWAITED_TUPLES = {
     "asyncio.open_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),

@@ -17,6 +17,7 @@ import asyncio
 import importlib.util
 import inspect
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ CHECKED_AWAITED: dict[str, type] = {}
 CHECKED_ENTERED: dict[str, type] = {}
 CHECKED_TUPLES: dict[str, tuple[type, ...]] = {}
 CHECKED_MADE: dict[str, type] = {}
+CHECKED_STARTED: dict[str, type] = {}
 
 
 def _class_named(name: str) -> Any:
@@ -193,6 +195,11 @@ async def _trio_results(tmp_path: Path) -> None:
     process = await trio.lowlevel.open_process([sys.executable, "-c", "pass"])
     await process.wait()
     await _record("trio.lowlevel.open_process", process)
+    async with trio.open_nursery() as nursery:
+        started = await nursery.start(trio.run_process, [sys.executable, "-c", "pass"])
+        CHECKED_STARTED["trio.run_process"] = type(started)
+        started = await nursery.start(partial(trio.run_process, [sys.executable, "-c", "pass"]))
+        CHECKED_STARTED["partial(trio.run_process)"] = type(started)
 
 
 async def _aiosqlite_results() -> None:
@@ -224,6 +231,18 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> None:
 
         anyio.run(_anyio_results, tmp_path_factory.mktemp("anyio"))
         anyio.run(_trio_results, tmp_path_factory.mktemp("trio"), backend="trio")
+
+
+@pytest.mark.parametrize("task", sorted(known_apis.STARTED_AS))
+def test_starting_gives_what_the_table_says(checked: None, task: str) -> None:
+    """`await nursery.start(task, ...)`, also `partial(task, ...)`: what the task hands to `task_status.started()`."""
+    if sys.platform == "win32":
+        pytest.skip("trio's entries are checked on Unix")
+    pytest.importorskip(task.partition(".")[0])
+    assert known_apis.START_METHODS == {"trio.Nursery.start"}
+    expected = _class_named(known_apis.STARTED_AS[task])
+    assert CHECKED_STARTED[task] is expected
+    assert CHECKED_STARTED[f"partial({task})"] is expected
 
 
 def _expected(name: str) -> Any:

@@ -202,9 +202,8 @@ class Evaluator(CallSiteModel):
     def _attribute_values(self, expr: ast.Attribute, scope: Scope, depth: int) -> Values:
         value = expr.value
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "super":
-            # The cheap question first: an override calls the method it overrides (`async def start`
-            # calls `super().start()`), so a name no `async def` of the module has is not looked up in
-            # the bases (`super().__init__()`, in most classes, would read their modules for nothing).
+            # The cheap question first: an override calls the method it overrides (`async def start` calls
+            # `super().start()`): a name no `async def` of the module has is not looked up in the bases.
             if expr.attr in self.bindings.coroutine_names:
                 return self._super_member_values(value, expr.attr, scope, depth + 1)
         bases = self.values(expr.value, scope, depth + 1)
@@ -248,9 +247,8 @@ class Evaluator(CallSiteModel):
                 return None
             (callee,) = callee.func
         if isinstance(callee, External):
-            # The table first, by the name as spelled: in a library's own tests
-            # (`trio.open_nursery()` in trio's repository) the name also resolves
-            # to the library's source, which says less than the table does.
+            # The table first, by the name as spelled: in a library's own tests (`trio.open_nursery()`
+            # in trio's repository) the name also resolves to its source, which says less than the table.
             made = _table_instance(canonical_class(callee.name))
             if made is not None:
                 return frozenset({made})
@@ -293,7 +291,9 @@ class Evaluator(CallSiteModel):
         if not isinstance(awaited, ast.Call):
             return None
         callee = self._only_value(awaited.func, scope, depth + 1)
-        return None if callee is None else self._awaited_call_of(callee, depth + 1)
+        if callee is None:
+            return None
+        return self._started_values(callee, awaited, scope, depth + 1) or self._awaited_call_of(callee, depth + 1)
 
     def _awaited_call_of(self, callee: Value, depth: int) -> Values:
         """What awaiting a call of `callee` gives."""

@@ -11,10 +11,19 @@ from __future__ import annotations
 import ast
 from typing import Optional, Union
 
-from flake8_async_tips import decorators
+from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.inference.construction import ConstructionModel
 from flake8_async_tips.inference.syntax import _own_statements, _parsed_string, _returns_none
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Value, Values, union_of
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    Definition,
+    External,
+    Instance,
+    Value,
+    Values,
+    canonical_class,
+    union_of,
+)
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope, ScopeKind
 
@@ -36,6 +45,19 @@ _SELF_TYPES = frozenset({"typing.Self", "typing_extensions.Self"})
 
 class FunctionModel(ConstructionModel):
     """What a def of the project returns."""
+
+    def _started_values(self, callee: Value, call: ast.Call, scope: Scope, depth: int) -> Values:
+        """`await nursery.start(trio.run_process, cmd)` (or `partial(trio.run_process, cmd)`): what the
+        task started hands to `task_status.started()`, for the tables' tasks; None for any other call."""
+        if not (isinstance(callee, External) and canonical_class(callee.name) in known_apis.START_METHODS):
+            return None
+        if not call.args or depth > MAX_DEPTH:
+            return None
+        task = call.args[0]
+        if isinstance(task, ast.Call) and task.args and self.qualified_name(task.func, scope) == "functools.partial":
+            task = task.args[0]
+        made = known_apis.STARTED_AS.get(self.qualified_name(task, scope) or "")
+        return None if made is None else frozenset({Instance(External(made))})
 
     def _result_values(self, function: Definition, kind: str, depth: int) -> Values:
         """What calling (`kind` SYNC_FUNCTION) or awaiting (COROUTINE_FUNCTION) the def's call gives.
