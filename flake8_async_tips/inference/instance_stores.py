@@ -15,7 +15,9 @@ It holds only when, in every module on the way, each store of that name is
 such a store on `self` in an instance method (any other store, `setattr`,
 `vars()`, a value cut away leaves it unknown), no class on the way defines
 the name in its body, every base can be read (unittest's test cases are
-known bases), and the instance is of that class exactly or the class is
+known bases; a base of a library found nowhere here, such as tornado's
+`AsyncTestCase` where tornado is not installed, is taken to store none,
+as type checkers take an unresolved base), and the instance is of that class exactly or the class is
 subclassed nowhere in the project (a subclass's stores would be unseen).
 A store of `None` is left out, as in the linted module. A mixin given the
 evaluator as `self`.
@@ -126,6 +128,8 @@ class InstanceStoreModel(ClassModel):
                 return None
             bases = module._class_bases(current, depth + 1)
             if bases is None:
+                bases = module._bases_beside_libraries_not_here(current, depth + 1)
+            if bases is None:
                 return None
             for base in bases:
                 if isinstance(base, Definition):
@@ -137,6 +141,30 @@ class InstanceStoreModel(ClassModel):
                     return None
             found.append(current)
         return found
+
+    def _bases_beside_libraries_not_here(self, cls: Definition, depth: int) -> Optional[list[Value]]:
+        """The bases of a class with no keywords, leaving out those of a library found nowhere here
+        (tornado's `testing.AsyncTestCase` where tornado is not installed): as type checkers take an
+        unresolved base, it stores no instance attribute. None when another base is not known."""
+        node = cls.node
+        assert isinstance(node, ast.ClassDef)
+        if node.keywords:
+            return None
+        bases: list[Value] = []
+        for base in node.bases:
+            expr = base.value if isinstance(base, ast.Subscript) else base
+            name = self.qualified_name(expr, cls.scope)  # type: ignore[attr-defined]
+            if name is not None and "." in name and self._module_found_nowhere(name):
+                continue
+            found = self.values(expr, cls.scope, depth + 1)  # type: ignore[attr-defined]
+            if found is None or len(found) != 1:
+                return None
+            (value,) = found
+            value = self._resolved(value, depth + 1)
+            if not (isinstance(value, Definition) and isinstance(value.node, ast.ClassDef)):
+                return None
+            bases.append(value)
+        return bases
 
     def _may_be_related(self, owner: ast.ClassDef, cls: Definition, depth: int) -> bool:
         """Might `owner` (a class of this module, not above cls) be a subclass of cls? True when unknown."""

@@ -1,0 +1,6 @@
+class Client:
+    async def fetch(self):
+        return 1
+
+    def close(self):
+        pass
