@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from flake8_async_tips.scopes import COMPREHENSION_LIKE, FUNCTION_LIKE, Scope, ScopedVisitor, ScopeKind, WalkOrder
+from flake8_async_tips.version_tests import branch_taken
 
 
 @dataclass(eq=False, slots=True)
@@ -32,7 +33,8 @@ class Binding:
     annotation: Optional[ast.expr] = None
     # `reader, writer = value`: the value unpacked, and this name's position in it.
     unpacked: Optional[tuple[ast.expr, int]] = None
-    # A def or class in the body of `if TYPE_CHECKING:`: never run.
+    # Never run here: a def or class in the body of `if TYPE_CHECKING:`, or any binding in the
+    # branch of an `if sys.version_info ...:` test that this interpreter does not take.
     for_type_checkers: bool = False
     # `for name in iterable:` (a plain `for`): the iterable whose items the name takes.
     iterated: Optional[ast.expr] = None
@@ -91,6 +93,8 @@ class BindingIndex:
         self._scope_of: Optional[dict[int, Scope]] = None
         # The name of every `async def`, in any scope.
         self.coroutine_names: set[str] = set()
+        # Nodes in branches of `if sys.version_info ...:` tests this interpreter does not take (by id).
+        self.other_version_nodes: set[int] = set()
 
     @classmethod
     def build(cls, tree: ast.AST, record_walk: bool = False) -> BindingIndex:
@@ -187,6 +191,10 @@ _NOTHING: frozenset[str] = frozenset()
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+# The nodes a binding is made for (the names of imports, defs and classes, assignment targets).
+_VERSIONED_BINDINGS = (ast.alias, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Name, ast.arg)
+
+
 def _names_type_checking(test: ast.expr) -> bool:
     """`TYPE_CHECKING` or `typing.TYPE_CHECKING`: true for type checkers only."""
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
@@ -213,6 +221,9 @@ class _BindingCollector(ScopedVisitor):
         self.unpacked_attributes: dict[int, tuple[ast.expr, int]] = {}
         # Defs and classes in the body of `if TYPE_CHECKING:` (by node).
         self.type_checking_defs: set[int] = set()
+        # The names, imports, defs and classes in branches of `sys.version_info` tests this
+        # interpreter does not take (the index's own set).
+        self.other_version_nodes = index.other_version_nodes
         # The scope the last name was read in, and the set of names read there.
         self._loading_scope: Optional[Scope] = None
         self._loaded: set[str] = set()
@@ -227,6 +238,8 @@ class _BindingCollector(ScopedVisitor):
         bindings.add(name, binding)
 
     def _bind_here(self, name: str, node: ast.AST, **facts: object) -> None:
+        if self.other_version_nodes and id(node) in self.other_version_nodes:
+            facts["for_type_checkers"] = True
         self._bind(name, Binding(node, self.scope, **facts))  # type: ignore[arg-type]
 
     def _bind_parameters(self, function: ast.AST, args: ast.arguments) -> None:
@@ -246,6 +259,12 @@ class _BindingCollector(ScopedVisitor):
             self.type_checking_defs.update(
                 id(statement) for statement in node.body if isinstance(statement, _DEFINITIONS)
             )
+        taken = branch_taken(test)
+        if taken is not None:
+            for statement in node.orelse if taken else node.body:
+                self.other_version_nodes.update(
+                    id(inner) for inner in ast.walk(statement) if isinstance(inner, _VERSIONED_BINDINGS)
+                )
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         self._bind_here(node.name, node, for_type_checkers=id(node) in self.type_checking_defs)

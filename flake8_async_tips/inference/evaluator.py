@@ -1,8 +1,7 @@
 """The evaluator: what an expression refers to (names, attributes, calls, `await`, `with` targets, annotations).
 
-`Evaluator.values` is the one entry point every question of the layers
-above goes through; the class and function models below it are asked about
-members and results, and ask it back through `self`.
+`Evaluator.values` is the one entry point every question of the layers above goes through; the class
+and function models below it are asked about members and results, and ask it back through `self`.
 """
 
 from __future__ import annotations
@@ -71,8 +70,9 @@ class Evaluator(CallSiteModel):
         return found
 
     def _evaluate(self, expr: ast.AST, scope: Scope, depth: int) -> Values:
-        if isinstance(expr, ast.Name):
-            return self._name_values(expr.id, scope, depth, expr)
+        if isinstance(expr, ast.Name):  # unknown in code this interpreter never runs (`if sys.version_info`)
+            dead = id(expr) in self.bindings.other_version_nodes
+            return None if dead else self._name_values(expr.id, scope, depth, expr)
         if isinstance(expr, ast.Attribute):
             return self._attribute_values(expr, scope, depth)
         if isinstance(expr, ast.Call):
