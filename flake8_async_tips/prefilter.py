@@ -209,30 +209,7 @@ _STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 _STATEMENT_FIELDS_OF: dict[type, tuple[str, ...]] = {}
 
 
-# The standard library's modules that give async objects, or name awaitable types, under names
-# with no async word (`contextlib.asynccontextmanager`, `types.coroutine`, `typing.Awaitable`,
-# `inspect.markcoroutinefunction`, unittest's async test case and mocks; asyncio is among
-# ASYNC_PACKAGES). Every other stdlib module is async-free by its name alone: its text is not
-# read (on 84 sync stdlib files, the transitive reads were most of the prefilter's time).
-_STDLIB_WITH_ASYNC_NAMES = frozenset(
-    {"asyncio", "collections", "concurrent", "contextlib", "inspect", "types", "typing", "unittest"}
-)
-
-
-def _async_free_by_name(dotted: str, layout: ProjectLayout) -> bool:
-    """A module of the standard library, none of those above, and no project module of that name."""
-    top = dotted.partition(".")[0]
-    return (
-        top in sys.stdlib_module_names
-        and top not in _STDLIB_WITH_ASYNC_NAMES
-        and top not in ASYNC_PACKAGES
-        and layout.find_module_file(top) is None
-    )
-
-
 def _module_is_async_free(dotted: str, layout: ProjectLayout) -> bool:
-    if _async_free_by_name(dotted, layout):
-        return True
     files = _source_files(dotted, layout)
     return files is not None and all(_file_is_async_free(path) for path in files)
 
@@ -289,8 +266,6 @@ def _text_is_async_free(path: str, seen: set[str], pending: list[str]) -> bool:
         return False
     layout = layout_of(path)
     for dotted in _imports_in_text(text, layout):
-        if dotted is not None and _async_free_by_name(dotted, layout):
-            continue
         files = None if dotted is None else _source_files(dotted, layout)
         if files is None:
             return False
