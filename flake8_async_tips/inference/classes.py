@@ -350,14 +350,17 @@ class ClassModel(ProjectNames):
             return None
         if self.qualified_name(keyword.value, scope) in ("abc.ABCMeta", "builtins.type"):
             return frozenset()
-        found = self.values(keyword.value, scope, depth + 1)
+        meta = self._project_class(keyword.value, scope, depth)
+        return None if meta is None else meta.module._metaclass_class_methods(meta, depth + 1)
+
+    def _project_class(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Definition]:
+        """The one class statement of the project `expr` names; None otherwise."""
+        found = self.values(expr, scope, depth + 1)
         if found is None or len(found) != 1:
             return None
-        (meta,) = found
-        meta = self._resolved(meta, depth + 1)
-        if not (isinstance(meta, Definition) and isinstance(meta.node, ast.ClassDef)):
-            return None
-        return meta.module._metaclass_class_methods(meta, depth + 1)
+        (value,) = found
+        value = self._resolved(value, depth + 1)
+        return value if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef) else None
 
     def _metaclass_class_methods(self, meta: Definition, depth: int) -> Optional[frozenset[str]]:
         """What a metaclass of the project and its bases up to `type` / ABCMeta define; None when unknown."""

@@ -156,14 +156,10 @@ class InstanceStoreModel(ClassModel):
             name = self.qualified_name(expr, cls.scope)  # type: ignore[attr-defined]
             if name is not None and "." in name and self._module_found_nowhere(name):
                 continue
-            found = self.values(expr, cls.scope, depth + 1)  # type: ignore[attr-defined]
-            if found is None or len(found) != 1:
+            found = self._project_class(expr, cls.scope, depth)
+            if found is None:
                 return None
-            (value,) = found
-            value = self._resolved(value, depth + 1)
-            if not (isinstance(value, Definition) and isinstance(value.node, ast.ClassDef)):
-                return None
-            bases.append(value)
+            bases.append(found)
         return bases
 
     def _may_be_related(self, owner: ast.ClassDef, cls: Definition, depth: int) -> bool:
