@@ -235,7 +235,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 @pytest.mark.parametrize("task", sorted(known_apis.STARTED_AS))
 def test_starting_gives_what_the_table_says(checked: None, task: str) -> None:
-    """`await nursery.start(task, ...)`, also `partial(task, ...)`: what the task hands to `task_status.started()`."""
+    """`await nursery.start(task, ...)`, also `partial(task, ...)`: what the task hands to
+    `task_status.started()`."""
     if sys.platform == "win32":
         pytest.skip("trio's entries are checked on Unix")
     pytest.importorskip(task.partition(".")[0])
