@@ -221,9 +221,6 @@ class _BindingCollector(ScopedVisitor):
         self.unpacked_attributes: dict[int, tuple[ast.expr, int]] = {}
         # Defs and classes in the body of `if TYPE_CHECKING:` (by node).
         self.type_checking_defs: set[int] = set()
-        # The names, imports, defs and classes in branches of `sys.version_info` tests this
-        # interpreter does not take (the index's own set).
-        self.other_version_nodes = index.other_version_nodes
         # The scope the last name was read in, and the set of names read there.
         self._loading_scope: Optional[Scope] = None
         self._loaded: set[str] = set()
@@ -238,7 +235,8 @@ class _BindingCollector(ScopedVisitor):
         bindings.add(name, binding)
 
     def _bind_here(self, name: str, node: ast.AST, **facts: object) -> None:
-        if self.other_version_nodes and id(node) in self.other_version_nodes:
+        dead = self.index.other_version_nodes
+        if dead and id(node) in dead:
             facts["for_type_checkers"] = True
         self._bind(name, Binding(node, self.scope, **facts))  # type: ignore[arg-type]
 
@@ -262,7 +260,7 @@ class _BindingCollector(ScopedVisitor):
         taken = branch_taken(test)
         if taken is not None:
             for statement in node.orelse if taken else node.body:
-                self.other_version_nodes.update(
+                self.index.other_version_nodes.update(
                     id(inner) for inner in ast.walk(statement) if isinstance(inner, _VERSIONED_BINDINGS)
                 )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from flake8_async_tips.bindings import Binding
 from flake8_async_tips.inference.overloads import OverloadModel
 from flake8_async_tips.inference.syntax import _parsed_string
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Instance, Values, union_of
@@ -87,7 +88,7 @@ class ItemModel(OverloadModel):
             return None
         return annotated[0].annotation, annotated[0].scope, False  # type: ignore[return-value]
 
-    def _declared_by_parameter(self, stores: list) -> Optional[tuple[ast.expr, Scope, bool]]:
+    def _declared_by_parameter(self, stores: list[Binding]) -> Optional[tuple[ast.expr, Scope, bool]]:
         """`self.traces = traces` in every store, each `traces` an annotated parameter of the method,
         never rebound, all annotated alike: that annotation (`traces: list[Trace]`)."""
         declared = []

@@ -50,9 +50,9 @@ _read_since_settled = 0
 
 
 # While a file with no async word is linted, only the modules that may hold something async are
-# read: its findings can come only from their code (or the tables). On the real-world corpus the
-# sync files' other reads were half of all the reading (sqlalchemy's tests asking of its modules),
-# for no finding.
+# read (prefilter.may_hold_async): its findings can come only from async code elsewhere. On the
+# real-world corpus the sync files' other reads were half of all the reading (sqlalchemy's tests
+# asking of its modules), for no finding.
 _READABLE: list[Optional[Callable[[str], bool]]] = [None]
 
 
