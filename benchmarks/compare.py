@@ -21,7 +21,10 @@ The plugin's code is frozen first (--plugin, default HEAD: `git archive` of
 that commit's flake8_async_tips/ into the cache; or 'worktree'), and that
 copy is put first on PYTHONPATH for every run of both variants: the
 "with" venv's editable install would otherwise pick up edits made while
-the benchmark runs.  The "with" venv's entry point is what registers ASY.
+the benchmark runs.  The copy is byte-compiled first, as pip compiles
+what it installs: flake8 and its checkers run from bytecode in both
+venvs, and so does the plugin (where PYTHONDONTWRITEBYTECODE is set, as
+on some CI machines, it would otherwise be compiled anew by every run).  The "with" venv's entry point is what registers ASY.
 
 Measured per run, from os.wait4() of the child (its rusage includes any
 worker processes it reaped, for -j2): CPU time = user + sys, wall time, and
@@ -142,6 +145,9 @@ def freeze_plugin(ref: str, with_python: Path) -> tuple[Path, str]:
     global CHILD_ENV
     snapshot, described = corpus.plugin_snapshot(ref)
     CHILD_ENV = {**os.environ, "PYTHONPATH": str(snapshot)}
+    # Byte-compiled as pip compiles what it installs (flake8 and its checkers in both venvs
+    # run from bytecode): with PYTHONDONTWRITEBYTECODE set, the copy would be compiled anew by every run.
+    _py(with_python, f"import compileall; compileall.compile_dir({str(snapshot)!r}, quiet=1)")
     loaded = _py(with_python, "import flake8_async_tips, os; print(os.path.dirname(flake8_async_tips.__file__))")
     if Path(loaded) != snapshot / "flake8_async_tips":
         raise SystemExit(f"{with_python} imports the plugin from {loaded}, not from the snapshot {snapshot}")

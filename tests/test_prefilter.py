@@ -229,3 +229,35 @@ def test_nothing_runs_when_every_code_is_deselected() -> None:
         assert "bindings" not in vars(checker.context)  # only the syntax family ran, asking nothing
     finally:
         AsyncTipsChecker.config = saved
+
+
+def test_loading_the_plugin_imports_neither_asyncio_nor_unittest() -> None:
+    """Sync-only code pays the plugin's import on every run: the runtime bases it knows
+    (unittest's test cases, asyncio behind IsolatedAsyncioTestCase) load only when a class names one."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, flake8_async_tips.checker\n"
+        "print(sorted({'asyncio', 'unittest'} & set(sys.modules)))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_a_unittest_base_is_still_known_once_named() -> None:
+    source = """\
+import unittest
+
+class Client:
+    async def fetch(self):
+        pass
+
+class Test(unittest.IsolatedAsyncioTestCase):
+    async def asyncSetUp(self):
+        self.client = Client()
+
+    async def test_it(self):
+        self.client.fetch()
+"""
+    assert [text.split()[0] for _, _, text in lint(source)] == ["ASY100"]

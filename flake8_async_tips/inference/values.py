@@ -11,8 +11,8 @@ from __future__ import annotations
 import abc
 import ast
 import builtins
+import importlib
 import typing
-import unittest
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
@@ -228,39 +228,39 @@ def _builtin(qualified: str) -> object:
 
 
 # Standard-library bases whose attributes are the runtime's own: they define
-# no protocol method and no coroutine function.
+# no protocol method and no coroutine function. Imported when a class of the linted code
+# names one: unittest (and asyncio, for IsolatedAsyncioTestCase) cost a sync-only run dearly.
 _KNOWN_BASES = {
-    "typing.Generic": typing.Generic,
-    "typing.Protocol": typing.Protocol,
-    "abc.ABC": abc.ABC,
-    "abc.ABCMeta": abc.ABCMeta,  # the base of a metaclass
+    "typing.Generic": ("typing", "Generic"),
+    "typing.Protocol": ("typing", "Protocol"),
+    "abc.ABC": ("abc", "ABC"),
+    "abc.ABCMeta": ("abc", "ABCMeta"),  # the base of a metaclass
     # unittest's test cases: their members are the runtime's, and what their `__init__`
-    # stores on the instance is listed below (a subclass's `self.con = ...` in `setUp` is its own).
-    "unittest.TestCase": unittest.TestCase,
-    "unittest.case.TestCase": unittest.TestCase,
-    "unittest.IsolatedAsyncioTestCase": unittest.IsolatedAsyncioTestCase,
-    "unittest.async_case.IsolatedAsyncioTestCase": unittest.IsolatedAsyncioTestCase,
+    # stores on the instance is known by making one (a subclass's `self.con = ...` in `setUp` is its own).
+    "unittest.TestCase": ("unittest", "TestCase"),
+    "unittest.case.TestCase": ("unittest", "TestCase"),
+    "unittest.IsolatedAsyncioTestCase": ("unittest", "IsolatedAsyncioTestCase"),
+    "unittest.async_case.IsolatedAsyncioTestCase": ("unittest", "IsolatedAsyncioTestCase"),
 }
 
 
+@lru_cache(maxsize=None)
 def _instance_attributes_of(cls: type) -> frozenset[str]:
+    """What a known base's constructor stores on a new instance (a unittest test case's)."""
     try:
         return frozenset(vars(cls()))
     except Exception:  # noqa: BLE001 - a runtime that builds it otherwise: every name is the base's then
         return frozenset({"*"})
 
 
-# What the known bases' constructors store on a new instance.
-KNOWN_BASE_INSTANCE_ATTRIBUTES = {
-    unittest.TestCase: _instance_attributes_of(unittest.TestCase),
-    unittest.IsolatedAsyncioTestCase: _instance_attributes_of(unittest.IsolatedAsyncioTestCase),
-}
-
-
 def known_base_has(base: type, attribute: str) -> bool:
     """Does a known runtime base (or a new instance of it) have the attribute?"""
-    stored = KNOWN_BASE_INSTANCE_ATTRIBUTES.get(base, frozenset())
-    return hasattr(base, attribute) or attribute in stored or "*" in stored
+    if hasattr(base, attribute):
+        return True
+    if not getattr(base, "__module__", "").startswith("unittest."):
+        return False  # a builtin, typing's or abc's base: what its class has is all there is
+    stored = _instance_attributes_of(base)
+    return attribute in stored or "*" in stored
 
 
 # A metaclass defining one of these may rewrite the class body's namespace or its MRO:
@@ -268,8 +268,12 @@ def known_base_has(base: type, attribute: str) -> bool:
 NAMESPACE_HOOKS = frozenset({"__new__", "__init__", "__prepare__", "mro", "__getattr__", "__getattribute__"})
 
 
+@lru_cache(maxsize=None)
 def _known_base(qualified: str) -> object:
-    return _builtin(qualified) if qualified.startswith("builtins.") else _KNOWN_BASES.get(qualified)
+    if qualified.startswith("builtins."):
+        return _builtin(qualified)
+    where = _KNOWN_BASES.get(qualified)
+    return None if where is None else getattr(importlib.import_module(where[0]), where[1], None)
 
 
 @dataclass(frozen=True)
