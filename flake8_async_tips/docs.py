@@ -338,7 +338,15 @@ def _render_internal_error() -> list[str]:
 def _inference_notes() -> list[str]:
     """How callees are followed, from the docstrings of the modules that follow them."""
     from flake8_async_tips import decorators, prefilter, project, version_tests
-    from flake8_async_tips.inference import annotations, call_sites, construction, fixtures, instance_stores, overloads
+    from flake8_async_tips.inference import (
+        annotations,
+        call_sites,
+        construction,
+        fixtures,
+        instance_stores,
+        operators,
+        overloads,
+    )
 
     lines = ["## What the inference reads", ""]
     notes = (
@@ -349,6 +357,7 @@ def _inference_notes() -> list[str]:
         ("Classes and what calling them makes", construction),
         ("pytest fixtures", fixtures),
         ("Values from call sites", call_sites),
+        ("Operators", operators),
         ("`sys.version_info` tests", version_tests),
     )
     for title, module in (*notes, ("Imports", project), ("Files with no async word", prefilter)):

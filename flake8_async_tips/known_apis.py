@@ -459,6 +459,8 @@ SYNC_ITERABLE_BUILTINS = frozenset(
     }
 )
 
+_ANYIO_PATH_DERIVED = ("__truediv__", "joinpath", "with_name", "with_stem", "with_suffix", "relative_to")
+
 # Factories whose result the tables above describe.
 FACTORY_RESULTS = {
     "builtins.open": "io.TextIOWrapper",
@@ -477,6 +479,8 @@ FACTORY_RESULTS = {
     "anyio.move_on_after": "anyio.CancelScope",
     "anyio.fail_after": "anyio.CancelScope",
     **{f"aiosqlite.Connection.{method}": "aiosqlite.context.Result" for method in _AIOSQLITE_WRAPPED},
+    # anyio's Path makes another of itself (`-> Self`): `(path / "log").write_text(s)` is a coroutine.
+    **{f"anyio.Path.{method}": "anyio.Path" for method in _ANYIO_PATH_DERIVED},
 }
 
 # Classes whose instance holds a coroutine its factory called and nobody awaited yet: dropped,

@@ -33,6 +33,7 @@ LAYERS = [
     "items",
     "fixtures",
     "call_sites",
+    "operators",
     "evaluator",
     "callable_kinds",
     "protocols",

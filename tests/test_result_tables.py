@@ -345,6 +345,21 @@ def test_calling_gives_what_the_factory_table_says(checked: None, callee: str) -
     assert CHECKED_MADE[callee] is _class_named(known_apis.FACTORY_RESULTS[callee])
 
 
+PATH_DERIVED = sorted(name for name, made in known_apis.FACTORY_RESULTS.items() if made == "anyio.Path")
+# What each derived-path method is called with here.
+_PATH_ARGUMENTS = {"with_name": ("b.txt",), "with_stem": ("b",), "with_suffix": (".txt",), "relative_to": ("/",)}
+
+
+@pytest.mark.parametrize("callee", PATH_DERIVED)
+def test_anyio_paths_make_anyio_paths(callee: str) -> None:
+    """`path / "log"`, `path.joinpath(...)` and friends give another anyio Path (whose I/O methods are coroutines)."""
+    anyio = pytest.importorskip("anyio")
+    method = callee.rpartition(".")[2]
+    made = getattr(anyio.Path("/tmp/a.log"), method)(*_PATH_ARGUMENTS.get(method, ("b",)))
+    assert type(made) is _class_named(known_apis.FACTORY_RESULTS[callee])
+    assert inspect.iscoroutinefunction(made.touch)
+
+
 _DROPPED = {
     "aiohttp.client._BaseRequestContextManager": (
         "import aiohttp\n"

@@ -18,6 +18,7 @@ The package is split by layers, each file importing only those below it
   model, what calling or subscripting a class gives, the function model,
   what annotations say and what a `for` target takes, mixins given the
   evaluator as `self` instead of importing it;
+- `operators`: what `a / b` (by the left operand's method) and `Cls[T]` make;
 - `evaluator`: what an expression refers to;
 - `callable_kinds`, `protocols`: the rules' questions, on top.
 
@@ -93,9 +94,9 @@ __all__ = [
 class Inference(ProtocolQuestions):
     """Answers the rules' questions about one module.
 
-    The layers, top first: ProtocolQuestions, CallableKinds, Evaluator,
-    ItemModel, AnnotationModel, FunctionModel, ConstructionModel, ClassModel, ProjectNames (which holds
-    the state).
+    The layers, top first: ProtocolQuestions, CallableKinds, Evaluator, OperatorModel,
+    CallSiteModel, FixtureModel, ItemModel, OverloadModel, AnnotationModel, FunctionModel,
+    ConstructionModel, InstanceStoreModel, ClassModel, ProjectNames (which holds the state).
     """
 
 

@@ -14,7 +14,7 @@ from typing import Optional
 from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding
-from flake8_async_tips.inference.call_sites import CallSiteModel
+from flake8_async_tips.inference.operators import OperatorModel
 from flake8_async_tips.inference.module_cache import _ANSWERS, _VALUES
 from flake8_async_tips.inference.values import (
     union_of,
@@ -43,7 +43,7 @@ _GENERATOR_OBJECTS = {
 }
 
 
-class Evaluator(CallSiteModel):
+class Evaluator(OperatorModel):
     """What an expression of one module, evaluated in a scope, may refer to."""
 
     # --- what an expression refers to ---------------------------------------
@@ -83,20 +83,8 @@ class Evaluator(CallSiteModel):
             return self._awaited_values(expr.value, scope, depth + 1)
         if isinstance(expr, ast.Subscript):
             return self._specialized_class(expr, scope, depth + 1)
-        return None
-
-    def _specialized_class(self, expr: ast.Subscript, scope: Scope, depth: int) -> Values:
-        """`Stream[str]` of a generic class: called, it makes what the class makes (a generic
-        alias calls its origin). Only a class whose `Cls[...]` is certainly such an alias."""
-        found = self._only_value(expr.value, scope, depth + 1)
-        if isinstance(found, External):
-            name = canonical_class(found.name)
-            if name in known_apis.RETURNED_TUPLES or _table_instance(name) is not None:
-                return frozenset({found})
-        found = None if found is None else self._resolved(found, depth + 1)  # `trio._channel.open_memory_channel`
-        if isinstance(found, Definition) and isinstance(found.node, ast.ClassDef):
-            if found.module._subscripts_to_alias(found, depth + 1):
-                return frozenset({found})
+        if isinstance(expr, ast.BinOp):
+            return self._operator_values(expr, scope, depth + 1)
         return None
 
     def _only_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Optional[Value]:
