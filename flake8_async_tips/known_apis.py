@@ -370,6 +370,15 @@ CALLBACK_ARGUMENTS = {
     "atexit.register": CALLBACK_REST_AND_KEYWORDS,
     "concurrent.futures.Executor.submit": CALLBACK_REST_AND_KEYWORDS,
 }
+# Library calls that call the function they are given with objects of their own making: the
+# callback's position and keyword, and the class of each argument it is called with
+# (`asyncio.start_server(handle, ...)` calls `handle(reader, writer)`). Checked by running each
+# entry (tests/test_result_tables.py).
+CALLED_BACK_WITH = {
+    "asyncio.start_server": (0, "client_connected_cb", ("asyncio.StreamReader", "asyncio.StreamWriter")),
+    "asyncio.start_unix_server": (0, "client_connected_cb", ("asyncio.StreamReader", "asyncio.StreamWriter")),
+    "trio.serve_tcp": (0, "handler", ("trio.SocketStream",)),
+}
 # (position of `args`, position of `kwargs`) in the signature.
 CALLBACK_ARGS_KWARGS = {
     "threading.Thread": (3, 4),

@@ -345,6 +345,67 @@ def test_calling_gives_what_the_factory_table_says(checked: None, callee: str) -
     assert CHECKED_MADE[callee] is _class_named(known_apis.FACTORY_RESULTS[callee])
 
 
+async def _asyncio_called_back(serve: Any, tmp_path: Path) -> tuple[type, ...]:
+    """What asyncio.start_server / start_unix_server call their callback with, for one connection."""
+    received: list[tuple[type, ...]] = []
+
+    async def on_client(*arguments: Any) -> None:
+        received.append(tuple(type(argument) for argument in arguments))
+        arguments[-1].close()
+
+    if serve is asyncio.start_unix_server:
+        path = str(tmp_path / "called-back")
+        server = await serve(on_client, path=path)
+        _, writer = await asyncio.open_unix_connection(path)
+    else:
+        server = await serve(on_client, "127.0.0.1", 0)
+        _, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+    for _ in range(100):
+        if received:
+            break
+        await asyncio.sleep(0.01)
+    writer.close()
+    server.close()
+    await server.wait_closed()
+    return received[0]
+
+
+async def _trio_called_back() -> tuple[type, ...]:
+    """What trio.serve_tcp calls its handler with, for one connection."""
+    import trio
+
+    received: list[tuple[type, ...]] = []
+
+    async def handler(*arguments: Any) -> None:
+        received.append(tuple(type(argument) for argument in arguments))
+
+    async with trio.open_nursery() as nursery:
+        listeners = await nursery.start(partial(trio.serve_tcp, handler, 0, host="127.0.0.1"))
+        client = await trio.open_tcp_stream("127.0.0.1", listeners[0].socket.getsockname()[1])
+        with trio.move_on_after(5):
+            while not received:
+                await trio.sleep(0.01)
+        await client.aclose()
+        nursery.cancel_scope.cancel()
+    return received[0]
+
+
+@pytest.mark.parametrize("caller", sorted(known_apis.CALLED_BACK_WITH))
+def test_a_library_calls_back_with_what_the_table_says(caller: str, tmp_path: Path) -> None:
+    """`asyncio.start_server(handle, ...)` calls `handle(reader, writer)`: the classes the table gives its parameters."""
+    if sys.platform == "win32" and caller.endswith("unix_server"):
+        pytest.skip("no Unix sockets")
+    if caller.startswith("trio."):
+        trio = pytest.importorskip("trio")
+        received = trio.run(_trio_called_back)
+    else:
+        received = asyncio.run(_asyncio_called_back(getattr(asyncio, caller.rpartition(".")[2]), tmp_path))
+    position, keyword, made = known_apis.CALLED_BACK_WITH[caller]
+    assert received == tuple(_class_named(name) for name in made)
+    parameters = list(inspect.signature(_class_named(caller)).parameters)
+    assert parameters.index(keyword) == position
+
+
 PATH_DERIVED = sorted(name for name, made in known_apis.FACTORY_RESULTS.items() if made == "anyio.Path")
 # What each derived-path method is called with here.
 _PATH_ARGUMENTS = {"with_name": ("b.txt",), "with_stem": ("b",), "with_suffix": (".txt",), "relative_to": ("/",)}

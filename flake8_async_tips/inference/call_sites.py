@@ -21,8 +21,14 @@ not decorated) holds an instance of a class when all of these hold:
   no call unpacks `*args`/`**kwargs`, and none leaves the parameter to its
   default;
 - its name is used nowhere else in the module than as the callee of those
-  calls: not passed as a callback, stored, returned, decorated, named in a
-  string (`__all__`, `getattr`, `mock.patch("mod.poll")`) or rebound;
+  calls, or handed to a library call of the tables that calls it back with
+  objects of its own making (`asyncio.start_server(handle, ...)` and
+  `start_unix_server` call `handle(reader, writer)` with a StreamReader
+  and a StreamWriter; `trio.serve_tcp(handler, port)`, also through
+  `nursery.start(trio.serve_tcp, handler, port)`, calls `handler` with a
+  SocketStream; each entry checked by running it): not passed as any other
+  callback, stored, returned, decorated, named in a string (`__all__`,
+  `getattr`, `mock.patch("mod.poll")`) or rebound;
 - for a module-level function, no other source file of the project holds
   its name as a word: another module that imports it may call it with
   anything (the project is the folder with pyproject.toml, setup.cfg,
@@ -33,7 +39,8 @@ not decorated) holds an instance of a class when all of these hold:
   `inspect`/`asyncio` `is...` predicate or `match` on it.
 
 Then, inside the function, the parameter is that class's instance, for every
-rule; a finding made through it says where the class came from. Any doubt
+rule; a finding made through it says where the class came from (`'writer'
+is a StreamWriter here (from asyncio.start_server at line 12)`). Any doubt
 leaves the parameter unknown.
 """
 
@@ -44,10 +51,11 @@ import os
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from flake8_async_tips import known_apis
 from flake8_async_tips.bindings import Binding
 from flake8_async_tips.decorators import name_leaf
 from flake8_async_tips.inference.fixtures import FixtureModel
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Instance, Values
+from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Instance, Values, canonical_class
 from flake8_async_tips.project import named_elsewhere
 from flake8_async_tips.scopes import Scope, ScopeKind
 
@@ -69,15 +77,19 @@ class CallSiteOrigin:
 
     value: Instance
     lines: tuple[int, ...]
+    # The library call that calls the function back, when every call is one of its (`asyncio.start_server`).
+    caller: Optional[str] = None
 
     def note(self, name: str) -> str:
         of = self.value.of
         shown = of.node.name if isinstance(of, Definition) else of.name.rpartition(".")[2]
-        if len(self.lines) == 1:
-            where = f"the call at line {self.lines[0]}"
+        listed = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
+        listed += ", ..." if len(self.lines) > _LINES_SHOWN else ""
+        plural = "s" if len(self.lines) > 1 else ""
+        if self.caller is not None:
+            where = f"{self.caller} at line{plural} {listed}"
         else:
-            listed = ", ".join(str(line) for line in self.lines[:_LINES_SHOWN])
-            where = f"the calls at lines {listed}" + (", ..." if len(self.lines) > _LINES_SHOWN else "")
+            where = f"the call{plural} at line{plural} {listed}"
         article = "an" if shown[:1].lower() in "aeiou" else "a"
         return f"'{name}' is {article} {shown} here (from {where})"
 
@@ -88,6 +100,8 @@ class _References:
 
     loads: dict[str, list[tuple[ast.Name, Scope]]]
     calls: dict[int, ast.Call]  # id of the Name that is a call's func -> the call
+    # id of a Name passed to a call -> (the call, its position or keyword)
+    arguments: dict[int, tuple[ast.Call, Union[int, str]]]
     strings: set[str]
     def_scopes: dict[int, Scope]  # id of a def -> the scope its statement runs in
 
@@ -143,22 +157,50 @@ class CallSiteModel(FixtureModel):
         if definition is None or function.name in references.strings:
             return None
         calls: list[tuple[ast.Call, Scope]] = []
+        called_back: list[tuple[ast.Call, str]] = []
         for load, scope in references.loads.get(function.name, []):
             bindings = self.bindings.lookup(function.name, scope)
             if bindings is None:
                 return None
             if definition not in bindings:
                 continue  # another object of that name, in a scope of its own
+            if len(bindings) != 1:
+                return None  # maybe rebound
             call = references.calls.get(id(load))
-            if len(bindings) != 1 or call is None:
-                return None  # used as a value, or maybe rebound
-            calls.append((call, scope))
-        if not calls or self._tests_what_it_is(arg.arg, function):
+            if call is not None:
+                calls.append((call, scope))
+                continue
+            caller = self._library_caller(references.arguments.get(id(load)), scope)
+            if caller is None:
+                return None  # used as a value some other way
+            called_back.append(caller)
+        if not (calls or called_back) or self._tests_what_it_is(arg.arg, function):
             return None
-        origin = self._passed_instance(arg, function, calls, depth)
+        origin = self._passed_instance(arg, function, calls, depth, called_back)
         if origin is None or (definition.scope.kind is ScopeKind.MODULE and self._named_elsewhere(function.name)):
             return None
         return origin
+
+    def _library_caller(
+        self, passed_to: Optional[tuple[ast.Call, Union[int, str]]], scope: Scope
+    ) -> Optional[tuple[ast.Call, str]]:
+        """(the call, its callee's name) when the function is handed to a library call of the tables that calls it
+        back with objects of its own making (`asyncio.start_server(handle, ...)`)."""
+        if passed_to is None:
+            return None
+        call, where = passed_to
+        name = self._canonical_name(call.func, scope)
+        if name in known_apis.NEEDS_ASYNC_FUNCTION_ARGUMENT and isinstance(where, int) and where > 0:
+            # `nursery.start(trio.serve_tcp, handler, port)` calls `trio.serve_tcp(handler, port)`.
+            name, where = self._canonical_name(call.args[0], scope), where - 1
+        entry = None if name is None else known_apis.CALLED_BACK_WITH.get(name)
+        if entry is None or where not in entry[:2]:
+            return None
+        return call, name  # type: ignore[return-value]
+
+    def _canonical_name(self, expr: ast.expr, scope: Scope) -> Optional[str]:
+        name = self.qualified_name(expr, scope)  # type: ignore[attr-defined]
+        return None if name is None else canonical_class(name)
 
     def _takes_one_value(self, arg: ast.arg, function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> bool:
         """An unannotated parameter that is bound to one argument (not `*args`, not `**kwargs`)."""
@@ -184,6 +226,7 @@ class CallSiteModel(FixtureModel):
             return cached
         loads: dict[str, list[tuple[ast.Name, Scope]]] = {}
         calls: dict[int, ast.Call] = {}
+        arguments: dict[int, tuple[ast.Call, Union[int, str]]] = {}
         strings: set[str] = set()
         def_scopes: dict[int, Scope] = {}
         order = self.bindings.walk_order
@@ -197,13 +240,19 @@ class CallSiteModel(FixtureModel):
             elif cls is call_class:
                 if node.func.__class__ is name_class:  # type: ignore[attr-defined]
                     calls[id(node.func)] = node  # type: ignore[attr-defined]
+                for position, argument in enumerate(node.args):  # type: ignore[attr-defined]
+                    if argument.__class__ is name_class:
+                        arguments[id(argument)] = (node, position)  # type: ignore[assignment]
+                for keyword in node.keywords:  # type: ignore[attr-defined]
+                    if keyword.arg is not None and keyword.value.__class__ is name_class:
+                        arguments[id(keyword.value)] = (node, keyword.arg)  # type: ignore[assignment]
             elif cls is constant_class:
                 value = node.value  # type: ignore[attr-defined]
                 if value.__class__ is str and value.isidentifier():
                     strings.add(value)
             elif cls in _FUNCTION_CLASSES:
                 def_scopes[id(node)] = scope
-        references = _References(loads, calls, strings, def_scopes)
+        references = _References(loads, calls, arguments, strings, def_scopes)
         self.__dict__["_call_site_references"] = references
         return references
 
@@ -228,8 +277,11 @@ class CallSiteModel(FixtureModel):
         function: Union[ast.FunctionDef, ast.AsyncFunctionDef],
         calls: list[tuple[ast.Call, Scope]],
         depth: int,
+        called_back: list[tuple[ast.Call, str]],
     ) -> Optional[CallSiteOrigin]:
-        """The one class every call passes an instance of for `arg`, and where; None if a call differs or is unknown."""
+        """The one class every call passes an instance of for `arg`, and where; None if a call differs or is unknown.
+
+        A library call in `called_back` passes, at each position, the class its table entry says."""
         arguments = function.args
         positional = [*arguments.posonlyargs, *arguments.args]
         index = positional.index(arg) if arg in positional else None
@@ -237,6 +289,12 @@ class CallSiteModel(FixtureModel):
         passed: set[Union[Definition, External]] = set()
         lines: set[int] = set()
         exact = True
+        for call, caller in called_back:
+            made = known_apis.CALLED_BACK_WITH[caller][2]
+            if index is None or index >= len(made):
+                return None  # called back with fewer arguments: the default, or a TypeError
+            passed.add(External(made[index]))
+            lines.add(call.lineno)
         for call, scope in calls:
             if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
                 return None
@@ -258,7 +316,9 @@ class CallSiteModel(FixtureModel):
         if len(passed) != 1:
             return None
         (of,) = passed
-        return CallSiteOrigin(Instance(of, exact=exact), tuple(sorted(lines)))
+        callers = {caller for _, caller in called_back}
+        caller = callers.pop() if len(callers) == 1 and not calls else None
+        return CallSiteOrigin(Instance(of, exact=exact), tuple(sorted(lines)), caller)
 
     def _is_the_parameter_itself(self, expression: ast.expr, arg: ast.arg, scope: Scope) -> bool:
         if not isinstance(expression, ast.Name) or expression.id != arg.arg:

@@ -83,7 +83,7 @@ class Evaluator(OperatorModel):
             return self._awaited_values(expr.value, scope, depth + 1)
         if isinstance(expr, ast.Subscript):
             return self._specialized_class(expr, scope, depth + 1)
-        if isinstance(expr, ast.BinOp):
+        if isinstance(expr, (ast.BinOp, ast.BoolOp, ast.IfExp)):
             return self._operator_values(expr, scope, depth + 1)
         return None
 
@@ -343,7 +343,8 @@ class Evaluator(OperatorModel):
         kind = CallableKind.COROUTINE_FUNCTION if awaited else CallableKind.SYNC_FUNCTION
         if not isinstance(callee, Definition) or not isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
-        return callee.module._annotated_element(callee, kind, position, depth + 1)
+        found = callee.module._annotated_element(callee, kind, position, depth + 1)
+        return found if found is not None else callee.module._returned_items(callee, kind, depth + 1)
 
     def _entered_values(self, binding: Binding, depth: int) -> Values:
         """What `with expr as name` binds: the tables' context managers, or what `__enter__` returns.

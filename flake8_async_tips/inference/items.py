@@ -4,7 +4,9 @@
 (or a class-level `connections: list[WebSocket]`, a parameter `conns:
 Sequence[Conn]`, `*conns: Conn`, or `self.conns = conns` from such a
 parameter in every store) gives the declared item class; `for path
-in (source, target):` the items' own values. Anything else stays unknown.
+in (source, target):` the items' own values; `for listener in await
+open_listeners(0):` and `(listener,) = await open_listeners(0)` the item
+class of the def's `-> list[Listener]`. Anything else stays unknown.
 A mixin given the evaluator as `self`, above the annotation model.
 """
 
@@ -17,6 +19,7 @@ from flake8_async_tips.bindings import Binding
 from flake8_async_tips.inference.overloads import OverloadModel
 from flake8_async_tips.inference.syntax import _parsed_string
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Instance, Values, union_of
+from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope
 
 # `for x in items` over `items: list[Conn]`: the collections whose first argument types the items.
@@ -40,6 +43,8 @@ class ItemModel(OverloadModel):
             if not iterable.elts or any(isinstance(item, ast.Starred) for item in iterable.elts):
                 return None
             return union_of(iterable.elts, lambda item: self.values(item, scope, depth + 1))
+        if isinstance(iterable, (ast.Call, ast.Await)):
+            return self._items_of_call(iterable, scope, depth + 1)  # `for listener in await open_listeners(0):`
         declared = self._declared_annotation(iterable, scope, depth + 1)
         if declared is None:
             return None
@@ -105,6 +110,27 @@ class ItemModel(OverloadModel):
         if len({(ast.dump(annotation), of_items) for annotation, _, of_items in declared}) != 1:
             return None
         return declared[0]
+
+    def _items_of_call(self, value: ast.expr, scope: Scope, depth: int) -> Values:
+        """The items of what a call of a def (or awaiting it) gives, by its collection annotation."""
+        awaited = isinstance(value, ast.Await)
+        call = value.value if isinstance(value, ast.Await) else value
+        if not isinstance(call, ast.Call):
+            return None
+        callee = self._only_value(call.func, scope, depth + 1)  # type: ignore[attr-defined]
+        callee = None if callee is None else self._resolved(callee, depth + 1)
+        if not isinstance(callee, Definition) or not isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        kind = CallableKind.COROUTINE_FUNCTION if awaited else CallableKind.SYNC_FUNCTION
+        return callee.module._returned_items(callee, kind, depth + 1)
+
+    def _returned_items(self, function: Definition, kind: str, depth: int) -> Values:
+        """The items of what calling (or awaiting) the def gives, by its `-> list[Listener]` annotation: each
+        element of `(listener,) = await open_listeners(0)`, each target of a `for` over it."""
+        returns = getattr(function.node, "returns", None)
+        if returns is None or not self._is_plain_result(function, kind, depth + 1):
+            return None
+        return self._item_instances(returns, function.scope, depth + 1)
 
     def _item_instances(self, annotation: ast.expr, scope: Scope, depth: int) -> Values:
         """The items of a collection annotation: `list[Conn]` -> Conn, `tuple[A, ...]` -> A, `tuple[A, B]` -> both."""

@@ -1,4 +1,4 @@
-"""What an operator expression makes: `path / "name"`, and `Stream[str]` of a generic class.
+"""What an operator expression makes: `path / "name"`, `a or b`, `a if c else b`, `Stream[str]`.
 
 `a / b` calls `type(a).__truediv__(a, b)`, unless b's class is a subclass
 of a's with its own `__rtruediv__` (which then goes first), or the left
@@ -10,8 +10,13 @@ a number) or a value known to be a str, bytes, int or float, whose classes
 have no reflected method that could take over for another class. The
 result is what calling that method gives (its annotation, its agreeing
 returns, or the tables), so `(path / "log").write_text(s)` without `await`
-is an ASY100 as `path.write_text(s)` is. A mixin of `Inference` below the
-evaluator, given it as `self`.
+is an ASY100 as `path.write_text(s)` is.
+
+`limiter or default_limiter()`, `a and b` and `a if ready else b` hold
+what one of their operands holds, whichever is chosen: followed when every
+operand is known (`limiter: CapacityLimiter | None` is known as a
+CapacityLimiter: on None, what is asked of it raises anyway). A mixin of
+`Inference` below the evaluator, given it as `self`.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from flake8_async_tips.inference.values import (
     Definition,
     External,
     Instance,
+    Value,
     Values,
     _table_instance,
     canonical_class,
@@ -56,7 +62,13 @@ _OPERATOR_CALL = ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[], keywor
 class OperatorModel(CallSiteModel):
     """`a OP b` through the method of a's class; `Cls[T]` of a generic class."""
 
-    def _operator_values(self, expr: ast.BinOp, scope: Scope, depth: int) -> Values:
+    def _operator_values(self, expr: ast.expr, scope: Scope, depth: int) -> Values:
+        if isinstance(expr, ast.BoolOp):
+            # `limiter or default_limiter()`, `a and b`: one of the operands' values, whichever it is.
+            return self._any_of(expr.values, scope, depth + 1)
+        if isinstance(expr, ast.IfExp):
+            return self._any_of([expr.body, expr.orelse], scope, depth + 1)
+        assert isinstance(expr, ast.BinOp)
         method = _METHODS.get(type(expr.op))
         if method is None or depth > MAX_DEPTH or not self._plain_operand(expr.right, scope, depth + 1):
             return None
@@ -64,6 +76,15 @@ class OperatorModel(CallSiteModel):
         if left is None or not all(isinstance(value, Instance) for value in left):
             return None  # `int | None` of classes, a builtin's own arithmetic: not followed
         return union_of(left, lambda value: self._operated_by(value, method, depth + 1))
+
+    def _any_of(self, operands: list[ast.expr], scope: Scope, depth: int) -> Values:
+        collected: set[Value] = set()
+        for operand in operands:
+            found = self.values(operand, scope, depth + 1)  # type: ignore[attr-defined]
+            if found is None:
+                return None
+            collected |= found
+        return frozenset(collected)
 
     def _operated_by(self, operand: Instance, method: str, depth: int) -> Values:
         if isinstance(operand.of, External) and operand.of.name.startswith("builtins."):
