@@ -262,6 +262,13 @@ AWAITED_TUPLES = {
     "asyncio.open_unix_connection": ("asyncio.StreamReader", "asyncio.StreamWriter"),
 }
 
+# Each item of the list that awaiting these gives: `(listener,) = await trio.open_tcp_listeners(0)`,
+# `for listener in await ...`. Checked by running each entry (tests/test_result_tables.py).
+AWAITED_ITEMS = {
+    "trio.open_tcp_listeners": "trio.SocketListener",
+    "trio.open_ssl_over_tcp_listeners": "trio.SSLListener",
+}
+
 # What calling these gives, element by element: `send, receive = trio.open_memory_channel(0)`
 # (each a class whose `__new__` returns a tuple; also called subscripted, `[int](0)`).
 # Checked by running each entry (tests/test_result_tables.py).

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import inspect
+import ssl
 import sys
 from functools import partial
 from pathlib import Path
@@ -35,6 +36,7 @@ CHECKED_ENTERED: dict[str, type] = {}
 CHECKED_TUPLES: dict[str, tuple[type, ...]] = {}
 CHECKED_MADE: dict[str, type] = {}
 CHECKED_STARTED: dict[str, type] = {}
+CHECKED_ITEMS: dict[str, set[type]] = {}
 
 
 def _class_named(name: str) -> Any:
@@ -200,6 +202,13 @@ async def _trio_results(tmp_path: Path) -> None:
         CHECKED_STARTED["trio.run_process"] = type(started)
         started = await nursery.start(partial(trio.run_process, [sys.executable, "-c", "pass"]))
         CHECKED_STARTED["partial(trio.run_process)"] = type(started)
+    listeners = await trio.open_tcp_listeners(0, host="127.0.0.1")
+    CHECKED_ITEMS["trio.open_tcp_listeners"] = {type(listener) for listener in listeners}
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    secure = await trio.open_ssl_over_tcp_listeners(0, context, host="127.0.0.1")
+    CHECKED_ITEMS["trio.open_ssl_over_tcp_listeners"] = {type(listener) for listener in secure}
+    for listener in [*listeners, *secure]:
+        await listener.aclose()
 
 
 async def _aiosqlite_results() -> None:
@@ -244,6 +253,15 @@ def test_starting_gives_what_the_table_says(checked: None, task: str) -> None:
     expected = _class_named(known_apis.STARTED_AS[task])
     assert CHECKED_STARTED[task] is expected
     assert CHECKED_STARTED[f"partial({task})"] is expected
+
+
+@pytest.mark.parametrize("callee", sorted(known_apis.AWAITED_ITEMS))
+def test_awaiting_gives_a_list_of_what_the_table_says(checked: None, callee: str) -> None:
+    """`(listener,) = await trio.open_tcp_listeners(0)`: every item of the list is of the table's class."""
+    if sys.platform == "win32":
+        pytest.skip("trio's entries are checked on Unix")
+    pytest.importorskip(callee.partition(".")[0])
+    assert CHECKED_ITEMS[callee] == {_class_named(known_apis.AWAITED_ITEMS[callee])}
 
 
 def _expected(name: str) -> Any:

@@ -18,7 +18,16 @@ from typing import Optional
 from flake8_async_tips.bindings import Binding
 from flake8_async_tips.inference.overloads import OverloadModel
 from flake8_async_tips.inference.syntax import _parsed_string
-from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Instance, Values, union_of
+from flake8_async_tips import known_apis
+from flake8_async_tips.inference.values import (
+    MAX_DEPTH,
+    Definition,
+    External,
+    Instance,
+    Values,
+    canonical_class,
+    union_of,
+)
 from flake8_async_tips.kinds import CallableKind
 from flake8_async_tips.scopes import Scope
 
@@ -118,6 +127,8 @@ class ItemModel(OverloadModel):
         if not isinstance(call, ast.Call):
             return None
         callee = self._only_value(call.func, scope, depth + 1)  # type: ignore[attr-defined]
+        if awaited and isinstance(callee, External) and canonical_class(callee.name) in known_apis.AWAITED_ITEMS:
+            return frozenset({Instance(External(known_apis.AWAITED_ITEMS[canonical_class(callee.name)]))})
         callee = None if callee is None else self._resolved(callee, depth + 1)
         if not isinstance(callee, Definition) or not isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
