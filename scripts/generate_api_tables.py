@@ -128,6 +128,12 @@ EXTERNAL_BASES = {
         for name in ("BaseProtocol", "Protocol")
     },
     "typing.ContextManager": frozenset({"__enter__", "__exit__"}),
+    # aiohttp's `BaseRequest(MutableMapping[str, Any], HeadersMixin)`: a mapping iterates its keys.
+    **{
+        f"{module}.{name}": frozenset({"__iter__"})
+        for module in ("typing", "collections.abc")
+        for name in ("Mapping", "MutableMapping")
+    },
     # starlette's `HTTPConnection(Mapping[str, Any], Generic[StateT])`: plain sync members only.
     **{
         f"{module}.Mapping": frozenset(
