@@ -377,6 +377,8 @@ CALLBACK_ARGUMENTS = {
     "atexit.register": CALLBACK_REST_AND_KEYWORDS,
     "concurrent.futures.Executor.submit": CALLBACK_REST_AND_KEYWORDS,
 }
+_AIOHTTP_ROUTE_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+
 # Library calls that call the function they are given with objects of their own making: the
 # callback's position and keyword, and the class of each argument it is called with
 # (`asyncio.start_server(handle, ...)` calls `handle(reader, writer)`). Checked by running each
@@ -385,6 +387,19 @@ CALLED_BACK_WITH = {
     "asyncio.start_server": (0, "client_connected_cb", ("asyncio.StreamReader", "asyncio.StreamWriter")),
     "asyncio.start_unix_server": (0, "client_connected_cb", ("asyncio.StreamReader", "asyncio.StreamWriter")),
     "trio.serve_tcp": (0, "handler", ("trio.SocketStream",)),
+    # aiohttp's routes call a handler function with the request: `web.get("/", handle)`,
+    # `app.router.add_get("/", handle)` (the router spelled through the application, or as itself).
+    **{
+        f"{where}{method}": (1, "handler", ("aiohttp.web.Request",))
+        for method in _AIOHTTP_ROUTE_METHODS
+        for where in ("aiohttp.web.", "aiohttp.web.UrlDispatcher.add_", "aiohttp.web.Application.router.add_")
+    },
+    **{
+        name: (2, "handler", ("aiohttp.web.Request",))
+        for name in (
+            "aiohttp.web.route", "aiohttp.web.UrlDispatcher.add_route", "aiohttp.web.Application.router.add_route"
+        )
+    },
 }
 # (position of `args`, position of `kwargs`) in the signature.
 CALLBACK_ARGS_KWARGS = {

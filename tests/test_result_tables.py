@@ -408,6 +408,36 @@ async def _trio_called_back() -> tuple[type, ...]:
     return received[0]
 
 
+async def _aiohttp_called_back(caller: str) -> tuple[type, ...]:
+    """What an aiohttp route made by `caller` (`web.get`, `app.router.add_get`...) calls its handler with."""
+    received: list[tuple[type, ...]] = []
+
+    async def handler(*arguments: Any) -> web.StreamResponse:
+        received.append(tuple(type(argument) for argument in arguments))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    tail = caller.rpartition(".")[2]
+    verb = "GET" if tail.endswith("route") else tail.removeprefix("add_").upper()
+    arguments = (verb, "/", handler) if tail.endswith("route") else ("/", handler)
+    if tail.startswith("add_"):
+        getattr(app.router, tail)(*arguments)
+    else:
+        app.add_routes([getattr(web, tail)(*arguments)])
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.request(verb, f"http://127.0.0.1:{port}/") as response:
+                assert response.status == 200
+    finally:
+        await runner.cleanup()
+    return received[0]
+
+
 @pytest.mark.parametrize("caller", sorted(known_apis.CALLED_BACK_WITH))
 def test_a_library_calls_back_with_what_the_table_says(caller: str, tmp_path: Path) -> None:
     """`asyncio.start_server(handle, ...)` calls `handle(reader, writer)`: the classes the table gives its parameters."""
@@ -416,11 +446,16 @@ def test_a_library_calls_back_with_what_the_table_says(caller: str, tmp_path: Pa
     if caller.startswith("trio."):
         trio = pytest.importorskip("trio")
         received = trio.run(_trio_called_back)
+        called = _class_named(caller)
+    elif caller.startswith("aiohttp."):
+        received = asyncio.run(_aiohttp_called_back(caller))
+        called = getattr(web.UrlDispatcher if ".add_" in caller else web, caller.rpartition(".")[2])
     else:
         received = asyncio.run(_asyncio_called_back(getattr(asyncio, caller.rpartition(".")[2]), tmp_path))
+        called = _class_named(caller)
     position, keyword, made = known_apis.CALLED_BACK_WITH[caller]
     assert received == tuple(_class_named(name) for name in made)
-    parameters = list(inspect.signature(_class_named(caller)).parameters)
+    parameters = [name for name in inspect.signature(called).parameters if name != "self"]
     assert parameters.index(keyword) == position
 
 
