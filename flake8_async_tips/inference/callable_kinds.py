@@ -267,8 +267,17 @@ class CallableKinds(Evaluator):
             return value.module._annotated_result(value)
         if value.node.returns is None or not self._is_plain_result(value, CallableKind.SYNC_FUNCTION, 0):
             return None
-        if is_stub(value.node) and value.scope.kind is not ScopeKind.CLASS:
-            return None  # a function's stub returns None; a method's (a protocol's) describes its overrides
+        if is_stub(value.node):
+            # A function's stub returns None; a method's (a protocol's, or an interface's `raise
+            # NotImplementedError` defined whatever the platform, where a subclass's override is what
+            # runs) describes its overrides.
+            if value.scope.kind is not ScopeKind.CLASS:
+                return None
+            if any(isinstance(statement, ast.Raise) for statement in value.node.body) and not (
+                value.overridable and value.node in getattr(value.scope.node, "body", ())
+            ):
+                return None  # the interface itself runs, or the method exists only where a test says
+            return self.result_form(value.node.returns, value.scope)
         if self.bindings.of(value.node).opaque or any(
             isinstance(statement, ast.Raise) for statement in _own_statements(value.node)
         ):
