@@ -333,8 +333,9 @@ class Evaluator(OperatorModel):
             made = tuples.get(canonical_class(callee.name))
             if made is not None and position < len(made):
                 return frozenset({Instance(External(made[position]))})
-            if awaited and canonical_class(callee.name) in known_apis.AWAITED_ITEMS:
-                return self._items_of_call(value, scope, depth + 1)  # `(listener,) = await trio.open_tcp_listeners(0)`
+            tabled = self._table_items(callee, awaited)  # `(listener,) = await trio.open_tcp_listeners(0)`
+            if tabled is not None:
+                return tabled
         callee = self._resolved(callee, depth + 1)
         if not awaited and isinstance(callee, Definition) and isinstance(callee.node, ast.ClassDef):
             # `send, receive = open_memory_channel(0)`: a class whose `__new__` returns a tuple.

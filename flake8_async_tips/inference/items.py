@@ -15,10 +15,10 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from flake8_async_tips import known_apis
 from flake8_async_tips.bindings import Binding
 from flake8_async_tips.inference.overloads import OverloadModel
 from flake8_async_tips.inference.syntax import _parsed_string
-from flake8_async_tips import known_apis
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
     Definition,
@@ -127,13 +127,20 @@ class ItemModel(OverloadModel):
         if not isinstance(call, ast.Call):
             return None
         callee = self._only_value(call.func, scope, depth + 1)  # type: ignore[attr-defined]
-        if awaited and isinstance(callee, External) and canonical_class(callee.name) in known_apis.AWAITED_ITEMS:
-            return frozenset({Instance(External(known_apis.AWAITED_ITEMS[canonical_class(callee.name)]))})
+        tabled = self._table_items(callee, awaited)
+        if tabled is not None:
+            return tabled
         callee = None if callee is None else self._resolved(callee, depth + 1)
         if not isinstance(callee, Definition) or not isinstance(callee.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
         kind = CallableKind.COROUTINE_FUNCTION if awaited else CallableKind.SYNC_FUNCTION
         return callee.module._returned_items(callee, kind, depth + 1)
+
+    def _table_items(self, callee: object, awaited: bool) -> Values:
+        """The items of the list awaiting a call of a library function of the tables gives (AWAITED_ITEMS)."""
+        name = canonical_class(callee.name) if awaited and isinstance(callee, External) else None
+        made = None if name is None else known_apis.AWAITED_ITEMS.get(name)
+        return None if made is None else frozenset({Instance(External(made))})
 
     def _returned_items(self, function: Definition, kind: str, depth: int) -> Values:
         """The items of what calling (or awaiting) the def gives, by its `-> list[Listener]` annotation: each

@@ -4,7 +4,7 @@
 of a's with its own `__rtruediv__` (which then goes first), or the left
 method returns NotImplemented (and the right one is tried). Followed only
 where neither can happen: the left operand is an instance whose class
-(a class of the project, or one of the tables: `anyio.Path`, `trio.Path`)
+(a class of the project, or one of the tables: `anyio.Path`)
 has the method, and the right operand is a literal (`"name"`, `f"{n}.txt"`,
 a number) or a value known to be a str, bytes, int or float, whose classes
 have no reflected method that could take over for another class. The

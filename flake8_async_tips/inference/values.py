@@ -8,11 +8,9 @@ of the evaluator; the layers above compute with these values.
 
 from __future__ import annotations
 
-import abc
 import ast
 import builtins
 import importlib
-import typing
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional, TypeVar, Union
