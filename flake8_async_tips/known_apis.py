@@ -186,7 +186,9 @@ CLASS_ALIASES = {
     "aiofile.aio.AIOFile": "aiofile.AIOFile",
 }
 
-_AIOHTTP_REQUESTS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
+# aiohttp's methods named by HTTP verb: the client session's requests, the server's route makers.
+_AIOHTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options")
+_AIOHTTP_REQUESTS = (*_AIOHTTP_VERBS, "request")
 
 # aiosqlite's Connection methods wrapped by its own `@contextmanager`: a sync call that returns a
 # `Result` holding the method's coroutine, to be awaited or entered with `async with`.
@@ -377,8 +379,6 @@ CALLBACK_ARGUMENTS = {
     "atexit.register": CALLBACK_REST_AND_KEYWORDS,
     "concurrent.futures.Executor.submit": CALLBACK_REST_AND_KEYWORDS,
 }
-_AIOHTTP_ROUTE_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
-
 # Library calls that call the function they are given with objects of their own making: the
 # callback's position and keyword, and the class of each argument it is called with
 # (`asyncio.start_server(handle, ...)` calls `handle(reader, writer)`). Checked by running each
@@ -391,7 +391,7 @@ CALLED_BACK_WITH = {
     # `app.router.add_get("/", handle)` (the router spelled through the application, or as itself).
     **{
         f"{where}{method}": (1, "handler", ("aiohttp.web.Request",))
-        for method in _AIOHTTP_ROUTE_METHODS
+        for method in _AIOHTTP_VERBS
         for where in ("aiohttp.web.", "aiohttp.web.UrlDispatcher.add_", "aiohttp.web.Application.router.add_")
     },
     **{
