@@ -59,8 +59,11 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     stored_none: set[str] = set()
     valued: dict[str, list[_KeptStore]] = {}
     cut: set[str] = set()
+    whole = _namespace_makers(tree)
     for function, instance_name in _functions_outside_bodies(tree):
-        _prune(function, pruned, (stored, self_stored, declared, stored_none, valued, cut), lines, instance_name)
+        _prune(
+            function, pruned, (stored, self_stored, declared, stored_none, valued, cut), lines, instance_name, whole
+        )
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
     index.stored_attributes |= stored | self_stored | set(declared) | stored_none
@@ -79,8 +82,6 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
         # Shared: what is kept per module is what the garbage collector walks.
         index.scopes[id(function)] = _OPAQUE_GENERATOR if is_generator else _OPAQUE_FUNCTION
     return index
-
-
 
 
 _OPAQUE_FUNCTION = ScopeBindings(opaque=True)
@@ -121,6 +122,27 @@ def _functions_outside_bodies(tree: ast.Module) -> list[tuple[Function, Optional
     return found
 
 
+def _namespace_makers(tree: ast.Module) -> frozenset[int]:
+    """A metaclass's `__new__(mcls, name, bases, ns)` and the methods of its class it calls on `mcls`, by id:
+    read whole, for which names of a class body they may rewrite (inference/metaclasses.py)."""
+    found: set[int] = set()
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        defs = {statement.name: statement for statement in cls.body if isinstance(statement, _FUNCTIONS)}
+        new = defs.get("__new__")
+        if not isinstance(new, ast.FunctionDef) or len(new.args.posonlyargs + new.args.args) != 4:
+            continue
+        found.add(id(new))
+        first = (new.args.posonlyargs + new.args.args)[0].arg
+        for node in ast.walk(new):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == first:
+                helper = defs.get(node.attr)
+                if helper is not None:
+                    found.add(id(helper))
+    return frozenset(found)
+
+
 def _source_lines(source: Optional[bytes]) -> Optional[list[bytes]]:
     # Lines as the tokenizer counts them (\n, \r\n, \r), for the node positions. Not for
     # encodings where the ASCII bytes of `yield` could be part of another character.
@@ -151,9 +173,11 @@ def _prune(
     stored: tuple[set[str], set[str], dict[str, list[ast.expr]], set[str], dict[str, list[_KeptStore]], set[str]],
     lines: Optional[list[bytes]],
     instance_name: Optional[str] = None,
+    whole: frozenset[int] = frozenset(),
 ) -> None:
     """Cut `function` down; `stored` collects the attribute names its body stores (on other objects, on the
-    instance); `instance_name` is its first parameter when that is the instance of its class."""
+    instance); `instance_name` is its first parameter when that is the instance of its class; the defs
+    in `whole` (by id) keep their bodies."""
     facts = _BodyFacts(function, statements_only=not _read_in_full(function, lines), instance_name=instance_name)
     stored[0].update(facts.stored_attributes)
     stored[1].update(facts.stored_on_instance)
@@ -166,7 +190,7 @@ def _prune(
             stored[4].setdefault(name, []).extend((value, function, instance_name) for value in valued)
     for name, declared in facts.annotated_on_instance.items():
         stored[2].setdefault(name, []).extend(declared)
-    if facts.unusual_yield:
+    if facts.unusual_yield or id(function) in whole:
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
     if is_stub(function) or always_raises(function):
         # Its body (a docstring, `...`, one raise) is what says it is a stub or refuses to run.

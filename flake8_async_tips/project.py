@@ -28,9 +28,11 @@ a computed `__all__`, or one that cannot be read leaves the name unknown.
 from __future__ import annotations
 
 import configparser
+import io
 import os
 import re
 import sys
+import tokenize
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator, Optional
@@ -490,6 +492,52 @@ def named_elsewhere(top: str, name: str, linted: str) -> bool:
         # The plain search first: most files do not hold the name at all.
         if needle in text and word.search(text):
             return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def fixture_name_sites(top: str, directory: str, name: str) -> Optional[tuple[tuple[str, str], ...]]:
+    """Where under `directory` (a folder of the project under `top`) a fixture `name` may be defined or
+    parametrized: (path, "def") for each `def name(` or `name="name"`, (path, "parametrize") for a file
+    that says `parametrize` and holds the word in a string. None when it cannot be told."""
+    files = project_source_files(top)
+    if files is None:
+        return None
+    needle = name.encode()
+    escaped = re.escape(needle)
+    defined = re.compile(rb"\bdef[ \t]+" + escaped + rb"[ \t]*\(|\bname[ \t]*=[ \t]*[\"']" + escaped + rb"[\"']")
+    inside = os.path.join(os.path.abspath(directory), "")
+    found: list[tuple[str, str]] = []
+    for path in files:
+        path = os.path.abspath(path)
+        if not path.startswith(inside):
+            continue
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        if needle not in text:
+            continue
+        found.extend((path, "def") for _ in defined.finditer(text))
+        if b"parametrize" in text and _in_a_string(text, name):
+            found.append((path, "parametrize"))
+    return tuple(found)
+
+
+_STRING_TOKENS = frozenset({tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)})
+
+
+def _in_a_string(text: bytes, name: str) -> bool:
+    """Does a string literal of the source hold `name` as a word (`parametrize("client, n", ...)`)? True
+    when the source cannot be tokenized."""
+    word = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)")
+    try:
+        for token in tokenize.tokenize(io.BytesIO(text).readline):
+            if token.type in _STRING_TOKENS and word.search(token.string):
+                return True
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError):
+        return True
     return False
 
 

@@ -82,9 +82,9 @@ _FIRST_ARGUMENT_FORMS = frozenset(
     for name in ("Annotated", "ClassVar", "Final", "Required", "NotRequired", "ReadOnly")
 )
 # Subscripted, these name no instance of the class they subscript.
-_NOT_INSTANCE_FORMS = frozenset(
-    {"builtins.type", "typing.Type", "typing_extensions.Type", "typing.Literal", "typing_extensions.Literal"}
-)
+_NOT_INSTANCE_FORMS = frozenset({"typing.Literal", "typing_extensions.Literal"})
+# `type[Lock]`: the class or a subclass of it, which calling makes an instance of.
+_CLASS_FORMS = frozenset({"builtins.type", "typing.Type", "typing_extensions.Type"})
 _GENERATOR_FORMS = frozenset({"typing.Generator", "collections.abc.Generator", "typing_extensions.Generator"})
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 _GENERIC_BASES = frozenset({"typing.Generic", "typing.Protocol", "typing_extensions.Protocol"})
@@ -132,6 +132,8 @@ class AnnotationModel(FunctionModel):
                 inner = annotation.slice
                 entered = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
                 return frozenset({AnnotatedAsyncContext(wrapper, (entered, scope, self))})
+            elif wrapper in _CLASS_FORMS:
+                return frozenset({AnnotatedCallable((annotation.slice, scope, self))})
             elif wrapper in _NOT_INSTANCE_FORMS or wrapper in RESULT_FORMS:
                 return None
             else:

@@ -8,7 +8,6 @@ member, which evaluates its binding), and asks it `values`,
 
 from __future__ import annotations
 
-import abc
 import ast
 from typing import Optional, Union
 
@@ -16,11 +15,10 @@ from flake8_async_tips import decorators
 from flake8_async_tips.bindings import Binding
 from flake8_async_tips.bodies import always_raises
 from flake8_async_tips.inference.module_cache import _CLASS_BASES
-from flake8_async_tips.inference.project_names import ProjectNames
+from flake8_async_tips.inference.metaclasses import MetaclassModel
 from flake8_async_tips.inference.syntax import _class_level_annotations
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
-    NAMESPACE_HOOKS,
     Definition,
     External,
     Instance,
@@ -41,7 +39,7 @@ from flake8_async_tips.verdict import Verdict
 _FOUND, _ABSENT, _UNKNOWN = "found", "absent", "unknown"
 
 
-class ClassModel(ProjectNames):
+class ClassModel(MetaclassModel):
     """What a class of the project defines, and what its instances hold."""
 
     def _class_attribute(self, cls: Definition, attribute: str, depth: int) -> Values:
@@ -226,7 +224,8 @@ class ClassModel(ProjectNames):
             return _UNKNOWN, None
         node = cls.node
         assert isinstance(node, ast.ClassDef)
-        if (node.keywords or node.bases) and not self._body_as_written(cls, depth + 1):  # type: ignore[attr-defined]
+        body_as_written = self._body_as_written  # type: ignore[attr-defined]
+        if (node.keywords or node.bases) and not body_as_written(cls, depth + 1, attribute):
             return _UNKNOWN, None
         own = self.bindings.of(node).names.get(attribute)
         if own:
@@ -277,7 +276,8 @@ class ClassModel(ProjectNames):
         node = cls.node
         if depth > MAX_DEPTH or method in self.bindings.stored_attributes or not isinstance(node, ast.ClassDef):
             return Verdict.UNKNOWN
-        if (node.keywords or node.bases) and not self._body_as_written(cls, depth + 1):  # type: ignore[attr-defined]
+        body_as_written = self._body_as_written  # type: ignore[attr-defined]
+        if (node.keywords or node.bases) and not body_as_written(cls, depth + 1, method):
             return Verdict.UNKNOWN
         own = self.bindings.of(node).names.get(method)
         if own:
@@ -318,14 +318,17 @@ class ClassModel(ProjectNames):
         node = cls.node
         assert isinstance(node, ast.ClassDef)
         for keyword in node.keywords:
-            # A metaclass of the project that leaves the class body as it is (trio's
+            # A metaclass of the project that makes the class from its bases as written (trio's
             # NoPublicConstructor only refuses calls); any other may add or rewrite anything.
-            methods = self._metaclass_methods(keyword, cls.scope, depth + 1)
-            if methods is None or methods & NAMESPACE_HOOKS:
+            if not self._keeps_bases(keyword, cls.scope, depth + 1):
                 return None
         bases: list[Union[Definition, type, TableBase]] = []
         for base in node.bases:
             expr = base.value if isinstance(base, ast.Subscript) else base
+            made_by = self._metaclass_of_base(expr, cls.scope, depth + 1)
+            if made_by is not None:
+                bases.append(made_by)  # `class Meta(type(unittest.TestCase))`
+                continue
             found = self.values(expr, cls.scope, depth + 1)
             if found is None or len(found) != 1:
                 return None
@@ -340,43 +343,6 @@ class ClassModel(ProjectNames):
             else:
                 return None
         return bases
-
-    def _metaclass_methods(self, keyword: ast.keyword, scope: Scope, depth: int) -> Optional[frozenset[str]]:
-        """The names a class statement's `metaclass=M` defines beyond `type` and ABCMeta; None when unknown.
-
-        Any other class keyword (passed to `__init_subclass__`) is unknown too.
-        """
-        if keyword.arg != "metaclass" or depth > MAX_DEPTH:
-            return None
-        if self.qualified_name(keyword.value, scope) in ("abc.ABCMeta", "builtins.type"):
-            return frozenset()
-        meta = self._project_class(keyword.value, scope, depth)
-        return None if meta is None else meta.module._metaclass_class_methods(meta, depth + 1)
-
-    def _project_class(self, expr: ast.expr, scope: Scope, depth: int) -> Optional[Definition]:
-        """The one class statement of the project `expr` names; None otherwise."""
-        found = self.values(expr, scope, depth + 1)
-        if found is None or len(found) != 1:
-            return None
-        (value,) = found
-        value = self._resolved(value, depth + 1)
-        return value if isinstance(value, Definition) and isinstance(value.node, ast.ClassDef) else None
-
-    def _metaclass_class_methods(self, meta: Definition, depth: int) -> Optional[frozenset[str]]:
-        """What a metaclass of the project and its bases up to `type` / ABCMeta define; None when unknown."""
-        bases = self._class_bases(meta, depth + 1)
-        if bases is None:
-            return None
-        names = set(self.bindings.of(meta.node).names)
-        for base in bases:
-            if isinstance(base, Definition):
-                inherited = base.module._metaclass_class_methods(base, depth + 1)
-                if inherited is None:
-                    return None
-                names |= inherited
-            elif base not in (type, abc.ABCMeta):
-                return None
-        return frozenset(names)
 
 
 def _names_in_bases(root: Optional[Scope]) -> frozenset[str]:

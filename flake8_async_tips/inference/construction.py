@@ -70,19 +70,21 @@ class ConstructionModel(InstanceStoreModel):
             return _TUPLE
         return frozenset({Instance(cls)})
 
-    def _body_as_written(self, cls: Definition, depth: int) -> bool:
-        """Are the class's members what its statement says? Not when a metaclass (its own or a
-        readable base's) may rewrite the namespace or the MRO, or cannot be read."""
+    def _body_as_written(self, cls: Definition, depth: int, attribute: str) -> bool:
+        """Is the class's `attribute` what its statement says? Not when a metaclass (its own or a
+        readable base's) may rewrite that name or the MRO, or cannot be read."""
         node = cls.node
         assert isinstance(node, ast.ClassDef)
         if not node.keywords and not self._project_declares_metaclasses():
             return True  # no class statement of the project names a metaclass: none to inherit
         memo = self.__dict__.setdefault("_bodies_as_written", {})
-        known = memo.get(id(cls.node))
+        known = memo.get((id(cls.node), attribute))
         if known is None or known[0] is not cls.node:
-            known = memo[id(cls.node)] = (
+            known = memo[(id(cls.node), attribute)] = (
                 cls.node,
-                self._hierarchy_holds(cls, depth, forbidden_in_metaclass=NAMESPACE_HOOKS, unread_bases=True),
+                self._hierarchy_holds(
+                    cls, depth, forbidden_in_metaclass=NAMESPACE_HOOKS, unread_bases=True, kept_name=attribute
+                ),
             )
         return known[1]
 
@@ -120,10 +122,12 @@ class ConstructionModel(InstanceStoreModel):
         forbidden_in_metaclass: frozenset[str],
         unread_bases: bool,
         forbidden_in_class: Optional[str] = None,
+        kept_name: Optional[str] = None,
     ) -> bool:
         """Does no class from `cls` up through its project bases (each once: a cycle ends there)
         have a metaclass defining `forbidden_in_metaclass` (or one that cannot be read), nor
-        define `forbidden_in_class` itself? `unread_bases`: the answer when a class's bases cannot be read."""
+        define `forbidden_in_class` itself? `unread_bases`: the answer when a class's bases cannot be read.
+        `kept_name`: a metaclass is allowed whose `__new__` is proven to leave that name as written."""
         if depth > MAX_DEPTH:
             return False
         seen: set[int] = set()
@@ -141,7 +145,11 @@ class ConstructionModel(InstanceStoreModel):
                 return False
             for keyword in node.keywords:
                 methods = module._metaclass_methods(keyword, current.scope, depth)
-                if methods is None or methods & forbidden_in_metaclass:
+                if methods is None:
+                    return False
+                if methods & forbidden_in_metaclass and not (
+                    kept_name is not None and module._keeps_entry(keyword, current.scope, kept_name, depth)
+                ):
                     return False
             bases = module._class_bases(current, depth) if node.bases else []
             if bases is None:

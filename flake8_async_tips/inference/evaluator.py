@@ -14,7 +14,7 @@ from typing import Optional
 from flake8_async_tips import decorators, known_apis
 from flake8_async_tips.astroid_bridge import Definition as ExternalKind
 from flake8_async_tips.bindings import Binding
-from flake8_async_tips.inference.operators import OperatorModel
+from flake8_async_tips.inference.specialization import SpecializationModel
 from flake8_async_tips.inference.module_cache import _ANSWERS, _VALUES
 from flake8_async_tips.inference.values import (
     union_of,
@@ -43,7 +43,7 @@ _GENERATOR_OBJECTS = {
 }
 
 
-class Evaluator(OperatorModel):
+class Evaluator(SpecializationModel):
     """What an expression of one module, evaluated in a scope, may refer to."""
 
     # --- what an expression refers to ---------------------------------------
@@ -253,7 +253,8 @@ class Evaluator(OperatorModel):
                 # `it = agen()`: the generator object, iterable one way only.
                 return frozenset({Instance(External(made))})
         if isinstance(callee, Definition) and isinstance(callee.node, ast.FunctionDef):
-            return callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
+            found = callee.module._result_values(callee, CallableKind.SYNC_FUNCTION, depth + 1)
+            return found if found is not None else self._specialized_call_result(callee, call, scope, False, depth)
         if isinstance(callee, External):
             name = canonical_class(callee.name)
             if name in known_apis.RUN_WITH_COROUTINE and call.args:
@@ -281,7 +282,8 @@ class Evaluator(OperatorModel):
         callee = self._only_value(awaited.func, scope, depth + 1)
         if callee is None:
             return None
-        return self._started_values(callee, awaited, scope, depth + 1) or self._awaited_call_of(callee, depth + 1)
+        found = self._started_values(callee, awaited, scope, depth + 1) or self._awaited_call_of(callee, depth + 1)
+        return found if found is not None else self._specialized_call_result(callee, awaited, scope, True, depth)
 
     def _awaited_call_of(self, callee: Value, depth: int) -> Values:
         """What awaiting a call of `callee` gives."""
@@ -389,4 +391,5 @@ class Evaluator(OperatorModel):
         kind = CallableKind.COROUTINE_FUNCTION if entered_async else CallableKind.SYNC_FUNCTION
         if enter.module._returns_itself(enter, kind, depth + 1):
             return frozenset({manager})
-        return enter.module._result_values(enter, kind, depth + 1)
+        found = enter.module._result_values(enter, kind, depth + 1)
+        return found if found is not None else self._bound_result(enter, manager, depth + 1)  # `-> T` of a base

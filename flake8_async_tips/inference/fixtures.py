@@ -39,7 +39,7 @@ from flake8_async_tips.inference.items import ItemModel
 from flake8_async_tips.inference.module_cache import module_at
 from flake8_async_tips.inference.values import _TABLE_PACKAGES, MAX_DEPTH, Definition, Values
 from flake8_async_tips.kinds import CallableKind
-from flake8_async_tips.project import conftest_files, installed_module_file
+from flake8_async_tips.project import conftest_files, fixture_name_sites, installed_module_file, named_elsewhere
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 _FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture"})
@@ -56,9 +56,10 @@ class FixtureModel(ItemModel):
         if depth > MAX_DEPTH or not isinstance(function, _Function) or arg.arg in _NOT_FIXTURES:
             return None
         owner = self.bindings.method_class.get(id(function))
-        # Only a test's: pytest binds a fixture's own parameters where each test requests it (a
-        # conftest.py nearer to that test may override them), which no single reading can follow.
-        if not self._is_collected_test(function, owner) or self._fixture_name(function) is not None:
+        registered = self._fixture_name(function)
+        if registered is not None:
+            return self._requested_fixture_values(arg, function, owner, registered, depth + 1)
+        if not self._is_collected_test(function, owner):
             return None
         if self._may_be_parametrized(arg.arg, function, owner):
             return None
@@ -69,6 +70,62 @@ class FixtureModel(ItemModel):
             memo[key] = self._find_fixture(arg.arg, owner, depth + 1)
         fixture = memo[key]
         return None if fixture is None else fixture.module._fixture_value(fixture, depth + 1)
+
+    def _requested_fixture_values(
+        self, arg: ast.arg, function: ast.AST, owner: Optional[ast.ClassDef], registered: str, depth: int
+    ) -> Values:
+        """A fixture's own parameter: the fixture of that name seen from where this one is defined.
+
+        pytest binds it where each test requests the fixture, and a definition nearer to that
+        test would win there: followed only when nothing else under this fixture's folder may
+        define or parametrize that name (the tests that can request it are all under it).
+        """
+        name = arg.arg
+        if name == registered or self._may_be_parametrized(name, function, owner):
+            return None  # `def client(client)` asks for the fixture it overrides
+        directory, top = self.layout.directory, self.layout.project_folder
+        if directory is None or top is None:
+            return None
+        key = (name, id(owner))
+        memo = self.__dict__.setdefault("_fixtures_found", {})
+        if key not in memo:
+            memo[key] = self._find_fixture(name, owner, depth + 1)
+        fixture = memo[key]
+        if fixture is None or not self._sole_fixture_seen(directory, top, name, registered, fixture):
+            return None
+        return fixture.module._fixture_value(fixture, depth + 1)
+
+    def _sole_fixture_seen(self, directory: str, top: str, name: str, registered: str, fixture: Definition) -> bool:
+        """Is `fixture` what every test that may request this module's fixture `registered` gets for `name`?
+
+        A conftest.py's fixtures serve every test under its folder: nothing there may define or
+        parametrize `name`. Another module's serve its own tests (and those of a module importing
+        them: none, when no other file names `registered`): only this module's definitions count.
+        """
+        own = os.path.abspath(os.path.join(directory, self.layout.file_name or ""))
+        if self.layout.file_name == "conftest.py":
+            sites = fixture_name_sites(top, directory, name)
+            if sites is None:
+                return False
+            sites = [site for site in sites if site[0] != own or self.bindings.walk_order is None]
+        elif named_elsewhere(top, registered, own):
+            return False
+        else:
+            sites = []
+        if self.layout.file_name != "conftest.py" or self.bindings.walk_order is not None:
+            # This module as it is read (an editor's buffer may differ from the disk).
+            module = self.bindings.module
+            sites += [(own, "def") for node in ast.walk(module) if getattr(node, "name", None) == name]
+            if any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(module)):
+                sites.append((own, "parametrize"))  # `name="client"`, or `parametrize("client", ...)` maybe
+        if any(kind == "parametrize" for _, kind in sites):
+            return False
+        layout = fixture.module.layout
+        where = os.path.abspath(os.path.join(layout.directory or "", layout.file_name or ""))
+        seen_here = where == own or where.startswith(os.path.join(os.path.abspath(directory), ""))
+        if self.layout.file_name != "conftest.py":
+            seen_here = where == own
+        return len(sites) == (1 if seen_here else 0) and all(path == where for path, _ in sites)
 
     # --- which functions pytest calls with fixtures --------------------------
 

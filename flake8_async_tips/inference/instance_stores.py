@@ -124,7 +124,7 @@ class InstanceStoreModel(ClassModel):
             assert isinstance(node, ast.ClassDef)
             if attribute in module.bindings.of(node).names:
                 return None  # a class-level value beside the stores: which one is seen depends on the calls
-            if (node.keywords or node.bases) and not module._body_as_written(current, depth + 1):
+            if (node.keywords or node.bases) and not module._body_as_written(current, depth + 1, attribute):
                 return None
             bases = module._class_bases(current, depth + 1)
             if bases is None:

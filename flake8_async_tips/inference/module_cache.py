@@ -69,6 +69,9 @@ _CLASS_BASES: dict[int, tuple[int, ast.AST, Optional[list[Union[Definition, type
 _VALUES: dict[int, tuple[int, Values, object, object, object]] = {}
 # Each distinct answer once: thousands of reads of one name (`r.set`, `r.get`) give equal sets.
 _ANSWERS: dict[frozenset[Any], frozenset[Any]] = {}
+# Calls read for their arguments (inference/specialization.py): how many in this linted file, and
+# the defs being read so (by id), one inside another.
+_SPECIALIZED: dict[str, Any] = {"count": 0, "active": set()}
 
 
 def forget_linted_file() -> None:
@@ -81,6 +84,8 @@ def forget_linted_file() -> None:
     _CLASS_BASES.clear()
     _VALUES.clear()
     _ANSWERS.clear()
+    _SPECIALIZED["count"] = 0
+    _SPECIALIZED["active"].clear()
 
 
 def settle_module_cache() -> None:

@@ -40,7 +40,7 @@ import ast
 from typing import Optional
 
 from flake8_async_tips import decorators
-from flake8_async_tips.inference.annotations import AnnotationModel
+from flake8_async_tips.inference.generics import GenericsModel
 from flake8_async_tips.inference.syntax import _parsed_string
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
@@ -61,7 +61,7 @@ _NO_LITERAL = object()
 _ABSENT, _UNKNOWN = object(), object()
 
 
-class OverloadModel(AnnotationModel):
+class OverloadModel(GenericsModel):
     """Methods whose overloads are chosen by the type of `self`."""
 
     def _bound_overloads(self, found: Values, receiver: Instance, depth: int) -> Values:

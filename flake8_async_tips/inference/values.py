@@ -239,6 +239,13 @@ _KNOWN_BASES = {
     "unittest.case.TestCase": ("unittest", "TestCase"),
     "unittest.IsolatedAsyncioTestCase": ("unittest", "IsolatedAsyncioTestCase"),
     "unittest.async_case.IsolatedAsyncioTestCase": ("unittest", "IsolatedAsyncioTestCase"),
+    # The one-trick ABCs a class derives from to say what it supports (sqlalchemy's `StartableContext(
+    # Awaitable[T])`): their methods are the protocol's own, none a coroutine function.
+    **{
+        f"{module}.{name}": ("collections.abc", name)
+        for module in ("typing", "collections.abc")
+        for name in ("Awaitable", "AsyncIterable", "AsyncIterator", "Iterable", "Iterator", "Hashable", "Sized")
+    },
 }
 
 

@@ -18,6 +18,11 @@ class Session:
         pass
 
 
+class Reporter:
+    async def send(self, report):
+        pass
+
+
 def open_client():
     return Client()
 
@@ -56,3 +61,14 @@ def parametrized(request):
 @pytest.fixture
 def depends(client):
     return client
+
+
+@pytest.fixture
+def reporter():
+    return Reporter()
+
+
+@pytest.fixture
+def reporting(reporter):
+    # Nothing else under this folder defines or parametrizes `reporter`: it is this one.
+    return reporter
