@@ -343,9 +343,12 @@ def _inference_notes() -> list[str]:
         call_sites,
         construction,
         fixtures,
+        generics,
         instance_stores,
+        metaclasses,
         operators,
         overloads,
+        specialization,
     )
 
     lines = ["## What the inference reads", ""]
@@ -355,8 +358,11 @@ def _inference_notes() -> list[str]:
         ("Overloads chosen by the type of `self`", overloads),
         ("Instance attributes stored in other modules", instance_stores),
         ("Classes and what calling them makes", construction),
+        ("Metaclasses that rewrite some names", metaclasses),
+        ("Type variables bound by a subclass's bases", generics),
         ("pytest fixtures", fixtures),
         ("Values from call sites", call_sites),
+        ("Calls read for their arguments", specialization),
         ("Operators", operators),
         ("`sys.version_info` tests", version_tests),
     )

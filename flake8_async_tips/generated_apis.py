@@ -3806,6 +3806,25 @@ LIBRARIES = json.loads(
  "asyncpg": {
   "version": "0.32.0",
   "coroutine_functions": [
+   "asyncpg.Connection.add_listener",
+   "asyncpg.Connection.close",
+   "asyncpg.Connection.copy_from_query",
+   "asyncpg.Connection.copy_from_table",
+   "asyncpg.Connection.copy_records_to_table",
+   "asyncpg.Connection.copy_to_table",
+   "asyncpg.Connection.execute",
+   "asyncpg.Connection.executemany",
+   "asyncpg.Connection.fetch",
+   "asyncpg.Connection.fetchmany",
+   "asyncpg.Connection.fetchrow",
+   "asyncpg.Connection.fetchval",
+   "asyncpg.Connection.prepare",
+   "asyncpg.Connection.reload_schema_state",
+   "asyncpg.Connection.remove_listener",
+   "asyncpg.Connection.reset",
+   "asyncpg.Connection.reset_type_codec",
+   "asyncpg.Connection.set_builtin_type_codec",
+   "asyncpg.Connection.set_type_codec",
    "asyncpg.Pool.__aenter__",
    "asyncpg.Pool.__aexit__",
    "asyncpg.Pool.close",
@@ -3839,11 +3858,15 @@ LIBRARIES = json.loads(
    "asyncpg.transaction.Transaction.__aexit__"
   ],
   "factory_results": {
+   "asyncpg.Connection.cursor": "asyncpg.cursor.CursorFactory",
+   "asyncpg.Connection.query_logger": "asyncpg.Connection.query_logger()",
+   "asyncpg.Connection.transaction": "asyncpg.transaction.Transaction",
    "asyncpg.Pool.acquire": "asyncpg.pool.PoolAcquireContext",
    "asyncpg.create_pool": "asyncpg.Pool",
    "asyncpg.pool.create_pool": "asyncpg.Pool"
   },
   "classes": [
+   "asyncpg.Connection",
    "asyncpg.Pool",
    "asyncpg.cluster.Cluster",
    "asyncpg.cluster.HotStandbyCluster",
@@ -3856,9 +3879,13 @@ LIBRARIES = json.loads(
    "asyncpg.transaction.Transaction"
   ],
   "class_aliases": {
+   "asyncpg.connection.Connection": "asyncpg.Connection",
    "asyncpg.pool.Pool": "asyncpg.Pool"
   },
   "context_managers": {
+   "asyncpg.Connection.query_logger()": [
+    "sync"
+   ],
    "asyncpg.Pool": [
     "async"
    ],
@@ -3895,6 +3922,7 @@ LIBRARIES = json.loads(
    "asyncpg.Pool": "asyncpg.Pool"
   },
   "members": {
+   "asyncpg.Connection": "_Connection__execute __del__ __init__ __slots__ __weakref__ _abort _aborted _addr _call_termination_listeners _cancel _cancel_current_command _cancellations _check_listeners _check_open _clean_tasks _cleanup _cleanup_stmts _config _copy_in _copy_out _do_execute _drop_global_statement_cache _drop_global_type_cache _drop_local_statement_cache _drop_local_type_cache _execute _executemany _format_copy_opts _format_copy_where _get_statement _get_unique_id _intro_query _introspect_type _introspect_types _listeners _log_listeners _loop _mark_stmts_as_closed _maybe_gc_stmt _on_release _params _pool_holder _pool_release_ctr _prepare _process_log_message _process_notification _protocol _proxy _query_loggers _reset _reset_query _server_caps _server_version _set_proxy _source_traceback _stmt_cache _stmt_cache_enabled _stmt_exclusive_section _stmts_to_close _termination_listeners _time_and_log _top_xact _transport _unwrap add_listener add_log_listener add_query_logger add_termination_listener close copy_from_query copy_from_table copy_records_to_table copy_to_table cursor execute executemany fetch fetchmany fetchrow fetchval get_reset_query get_server_pid get_server_version get_settings is_closed is_in_transaction prepare query_logger reload_schema_state remove_listener remove_log_listener remove_query_logger remove_termination_listener reset reset_type_codec set_builtin_type_codec set_type_codec terminate transaction",
    "asyncpg.Pool": "__aenter__ __aexit__ __await__ __init__ __slots__ _acquire _async__init__ _check_init _closed _closing _connect _connect_args _connect_kwargs _connection_class _drop_statement_cache _drop_type_cache _generation _get_new_connection _holders _init _initialize _initialized _initializing _initsize _loop _maintain_min_size _maintenance_task _max_inactive_connection_lifetime _max_queries _maxsize _minsize _queue _record_class _reset _schedule_min_size_maintenance _setup _warn_on_long_close acquire close copy_from_query copy_from_table copy_records_to_table copy_to_table execute executemany expire_connections fetch fetchmany fetchrow fetchval get_idle_size get_init_size get_max_size get_min_size get_size is_closing release set_connect_args terminate",
    "asyncpg.cluster.Cluster": "__init__ _connection_addr _connection_addr_from_pidfile _connection_spec_override _daemon_pid _daemon_process _data_dir _find_pg_binary _find_pg_config _get_connection_spec _get_pg_version _init_env _pg_bin_dir _pg_config_path _pg_ctl _pg_version _postgres _run_pg_config _test_connection add_hba_entry connect destroy get_connection_spec get_data_dir get_pg_version get_status init is_managed override_connection_spec reload reset_hba reset_wal start stop trust_local_connections trust_local_replication_by",
    "asyncpg.cluster.HotStandbyCluster": "__init__ _connection_addr _connection_addr_from_pidfile _connection_spec_override _daemon_pid _daemon_process _data_dir _find_pg_binary _find_pg_config _get_connection_spec _get_pg_version _init_env _master _pg_basebackup _pg_bin_dir _pg_config_path _pg_ctl _pg_version _postgres _repl_user _run_pg_config _test_connection add_hba_entry connect destroy get_connection_spec get_data_dir get_pg_version get_status init is_managed override_connection_spec reload reset_hba reset_wal start stop trust_local_connections trust_local_replication_by",

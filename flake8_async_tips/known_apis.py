@@ -133,6 +133,8 @@ COROUTINE_FUNCTIONS = frozenset(
 RETURNS_INSTANCE_OF = {
     "asyncio.get_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.new_event_loop": "asyncio.AbstractEventLoop",
+    # uvloop's Loop derives from asyncio.AbstractEventLoop (`loop.run_until_complete(coro)` as asyncio's).
+    "uvloop.new_event_loop": "asyncio.AbstractEventLoop",
     "asyncio.get_running_loop": "asyncio.AbstractEventLoop",
     "asyncio.create_task": "asyncio.Task",
     "asyncio.ensure_future": "asyncio.Future",
@@ -226,6 +228,9 @@ AWAITED_AS = {
     "asyncio.create_subprocess_shell": "asyncio.subprocess.Process",
     "asyncio.start_server": "asyncio.Server",
     "asyncio.start_unix_server": "asyncio.Server",
+    # asyncpg's connection: of `connection_class=` if given, a subclass of Connection it checks for.
+    "asyncpg.connect": "asyncpg.connection.Connection",
+    "asyncpg.connection.connect": "asyncpg.connection.Connection",
     **{f"aiohttp.ClientSession.{method}": "aiohttp.ClientResponse" for method in _AIOHTTP_REQUESTS},
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     "aiofiles.open": "aiofiles.open()",

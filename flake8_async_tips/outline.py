@@ -34,8 +34,9 @@ from flake8_async_tips.node_fields import child_nodes
 Function = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-# A `self.<name> = <chain>` store kept: the chain, the method, its name for the instance.
-_KeptStore = tuple[tuple[str, ...], Function, str]
+# A `self.<name> = <chain>` store kept: the chain (the value itself, in a def read whole), the
+# method, its name for the instance.
+_KeptStore = tuple[Union[tuple[str, ...], ast.expr], Function, str]
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _YIELDS = (ast.Yield, ast.YieldFrom)
@@ -59,8 +60,9 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     stored_none: set[str] = set()
     valued: dict[str, list[_KeptStore]] = {}
     cut: set[str] = set()
-    whole = _namespace_makers(tree)
-    for function, instance_name in _functions_outside_bodies(tree):
+    functions = _functions_outside_bodies(tree)
+    whole = _read_whole(tree, [function for function, _ in functions])
+    for function, instance_name in functions:
         _prune(
             function, pruned, (stored, self_stored, declared, stored_none, valued, cut), lines, instance_name, whole
         )
@@ -109,7 +111,9 @@ def _functions_outside_bodies(tree: ast.Module) -> list[tuple[Function, Optional
     while pending:
         node, owner = pending.pop()
         if isinstance(node, _FUNCTIONS):
-            method = owner is not None and first_parameter_binding(node) == "instance"
+            binding = first_parameter_binding(node) if owner is not None else None
+            # `cls.loop = loop` in `setUpClass`: a value every instance of the class reads.
+            method = binding == "instance" or (binding == "class" and node.name in SETUP_METHODS)
             found.append((node, first_parameter(node) if method else None))
         elif isinstance(node, ast.stmt):
             inner = node if isinstance(node, ast.ClassDef) else owner
@@ -122,14 +126,24 @@ def _functions_outside_bodies(tree: ast.Module) -> list[tuple[Function, Optional
     return found
 
 
-def _namespace_makers(tree: ast.Module) -> frozenset[int]:
-    """A metaclass's `__new__(mcls, name, bases, ns)` and the methods of its class it calls on `mcls`, by id:
-    read whole, for which names of a class body they may rewrite (inference/metaclasses.py)."""
-    found: set[int] = set()
-    for cls in ast.walk(tree):
-        if not isinstance(cls, ast.ClassDef):
-            continue
+# A test case's set-up methods: what they store on the instance (or on the class, `cls.loop = loop`
+# in `setUpClass`) is what every test of the class reads; read whole, their stores keep their values.
+SETUP_METHODS = frozenset({"setUp", "asyncSetUp", "setUpClass", "setup_method", "setup_class"})
+
+
+def _read_whole(tree: ast.Module, functions: list[Function]) -> frozenset[int]:
+    """The defs kept whole, by id: a metaclass's `__new__(mcls, name, bases, ns)` and the methods of its
+    class it calls on `mcls` (for which names of a class body they may rewrite, inference/metaclasses.py),
+    every method but the dunders of a class with a set-up method (the helpers its tests call:
+    `self.create_pool()`), and a def returning a call of one of its parameters (`return pool_class(dsn)`:
+    what it makes depends on the call, read for its arguments by inference/specialization.py).
+    `functions`: the defs outside function bodies, the only ones asked about."""
+    found: set[int] = {id(function) for function in functions if _returns_call_of_parameter(function)}
+    for cls in _classes_outside_bodies(tree):
         defs = {statement.name: statement for statement in cls.body if isinstance(statement, _FUNCTIONS)}
+        if SETUP_METHODS & set(defs):
+            # Not the dunders: `__init__` and the like hold the class's machinery, not its helpers.
+            found.update(id(function) for name, function in defs.items() if not name.startswith("__"))
         new = defs.get("__new__")
         if not isinstance(new, ast.FunctionDef) or len(new.args.posonlyargs + new.args.args) != 4:
             continue
@@ -141,6 +155,33 @@ def _namespace_makers(tree: ast.Module) -> frozenset[int]:
                 if helper is not None:
                     found.add(id(helper))
     return frozenset(found)
+
+
+def _classes_outside_bodies(tree: ast.Module) -> Iterator[ast.ClassDef]:
+    """Every class statement in the module's and classes' statements, not inside a function."""
+    pending: list[ast.AST] = list(tree.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, _FUNCTIONS):
+            continue
+        if isinstance(node, ast.ClassDef):
+            yield node
+        for child in child_nodes(node):
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                pending.append(child)
+
+
+def _returns_call_of_parameter(function: ast.AST) -> bool:
+    if not isinstance(function, _FUNCTIONS):
+        return False
+    parameters = _parameter_names(function)
+    return any(
+        isinstance(node, ast.Return)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id in parameters
+        for node in function.body
+    )
 
 
 def _source_lines(source: Optional[bytes]) -> Optional[list[bytes]]:
@@ -182,8 +223,13 @@ def _prune(
     stored[0].update(facts.stored_attributes)
     stored[1].update(facts.stored_on_instance)
     stored[3].update(facts.stored_none)
+    whole_values = _whole_stores(function, instance_name) if id(function) in whole and instance_name else {}
     for name in facts.stored_on_instance:
         valued = facts.valued_on_instance.get(name)
+        if id(function) in whole:
+            # Read whole: the stores' own expressions, evaluated in the body (inference/instance_stores.py).
+            kept = whole_values.get(name, [])
+            valued = kept if len(kept) == facts.store_count(name) else None
         if valued is None or instance_name is None:
             stored[5].add(name)  # a store whose value is cut away
         else:
@@ -350,6 +396,9 @@ class _BodyFacts:
                 if len(kept.get(name, ())) == self._instance_store_count[name]:
                     self.valued_on_instance[name] = kept[name]
 
+    def store_count(self, name: str) -> int:
+        return self._instance_store_count.get(name, 0)
+
     def _store(self, target: ast.Attribute, own: bool) -> None:
         receiver = target.value
         if own and isinstance(receiver, ast.Name) and receiver.id == self._instance_name:
@@ -473,6 +522,13 @@ def _parameter_stores(function: Function, instance_name: Optional[str], bound: s
     for attribute, value in _instance_assignments(function, instance_name):
         if isinstance(value, ast.Name) and value.id in annotations:
             found.setdefault(attribute, []).append(annotations[value.id])
+    return found
+
+
+def _whole_stores(function: Function, instance_name: str) -> dict[str, list[ast.expr]]:
+    found: dict[str, list[ast.expr]] = {}
+    for attribute, value in _instance_assignments(function, instance_name):
+        found.setdefault(attribute, []).append(value)
     return found
 
 

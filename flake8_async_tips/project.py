@@ -470,29 +470,35 @@ def project_source_files(top: str) -> Optional[tuple[str, ...]]:
     return tuple(found)
 
 
-@lru_cache(maxsize=1024)
 def named_elsewhere(top: str, name: str, linted: str) -> bool:
     """Does any source file under `top` but `linted` hold `name` as a word (an import, a call, a string...)?
 
     True when it cannot be told (too large a tree, a file that cannot be read).
     """
+    files = files_naming(top, name)
+    linted = os.path.abspath(linted)
+    return files is None or any(path != linted for path in files)
+
+
+@lru_cache(maxsize=1024)
+def files_naming(top: str, name: str) -> Optional[frozenset[str]]:
+    """The source files under `top` (absolute paths) that hold `name` as a word; None when it cannot be told."""
     files = project_source_files(top)
     if files is None:
-        return True
+        return None
     needle = name.encode()
     word = re.compile(rb"(?<!\w)" + re.escape(needle) + rb"(?!\w)")
+    found: set[str] = set()
     for path in files:
-        if os.path.abspath(path) == linted:
-            continue
         try:
             with open(path, "rb") as handle:
                 text = handle.read()
         except OSError:
-            return True
+            return None
         # The plain search first: most files do not hold the name at all.
         if needle in text and word.search(text):
-            return True
-    return False
+            found.add(os.path.abspath(path))
+    return frozenset(found)
 
 
 @lru_cache(maxsize=1024)

@@ -89,10 +89,12 @@ CLASS_PRESERVING = frozenset(
 )
 # Metaclasses that change neither attribute lookup nor what instances define.
 METACLASSES = frozenset({"abc.ABCMeta"})
-# What a metaclass defines to change a class's attributes or an instance's.
+# What a metaclass defines to change a class's attributes or an instance's. (`__instancecheck__` and
+# `__subclasscheck__` change what isinstance() answers, not what a class or its instances have:
+# asyncpg's ConnectionMeta defines only that.)
 METACLASS_HOOKS = frozenset(
     {"__new__", "__init__", "__prepare__", "__getattr__", "__getattribute__", "__setattr__", "__init_subclass__",
-     "__instancecheck__", "__subclasscheck__", "__dir__", "mro"}
+     "__dir__", "mro"}
 )
 # Bases outside the libraries, and the protocol methods they give their subclasses.
 EXTERNAL_BASES = {

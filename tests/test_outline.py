@@ -90,6 +90,57 @@ def test_outline_cuts_function_bodies() -> None:
     assert sum(1 for _ in ast.walk(tree)) < full_nodes * 0.7
 
 
+def test_outline_keeps_test_case_helpers_factories_and_namespace_rewriting_new_whole() -> None:
+    source = """
+class Case:
+    def setUp(self):
+        self.con = self.loop.run_until_complete(self.open(timeout=1))
+
+    @classmethod
+    def setUpClass(cls):
+        loop = make_loop()
+        cls.loop = loop
+
+    def __init__(self, name):
+        value = compute(name)
+        self.name = value
+
+    def create_pool(self, pool_class=None):
+        pool = make_pool(pool_class=pool_class)
+        return pool
+
+
+def make_pool(pool_class):
+    return pool_class()
+
+
+class Other:
+    def helper(self):
+        value = compute(1)
+        return value
+
+
+class Meta(type):
+    @staticmethod
+    def _tests(ns):
+        yield from ()
+
+    def __new__(mcls, name, bases, ns):
+        for key, value in mcls._tests(ns):
+            ns[key] = value
+        return super().__new__(mcls, name, bases, ns)
+"""
+    full = ast.parse(source)
+    tree = ast.parse(source)
+    outline_index(tree)
+    kept = {node.name: ast.dump(node) for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    whole = {node.name: ast.dump(node) for node in ast.walk(full) if isinstance(node, ast.FunctionDef)}
+    for name in ("setUp", "setUpClass", "create_pool", "make_pool", "__new__", "_tests"):
+        assert kept[name] == whole[name]
+    assert kept["helper"] != whole["helper"]
+    assert kept["__init__"] != whole["__init__"]
+
+
 # Generated programs: whatever their shape, the outline answers as the full tree does.
 EXAMPLES = int(os.environ.get("ASYNC_TIPS_HYPOTHESIS_EXAMPLES", "100"))
 

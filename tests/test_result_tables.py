@@ -230,9 +230,48 @@ async def _aiosqlite_results() -> None:
     await connection.close()
 
 
+async def _asyncpg_results() -> None:
+    """What awaiting `asyncpg.connect` gives, from a server speaking just enough of PostgreSQL's protocol:
+    the startup message answered with AuthenticationOk, the parameters asyncpg reads and ReadyForQuery."""
+    import struct
+
+    import asyncpg
+    import asyncpg.connection
+
+    def message(kind: bytes, body: bytes) -> bytes:
+        return kind + struct.pack("!i", len(body) + 4) + body
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        (length,) = struct.unpack("!i", await reader.readexactly(4))
+        await reader.readexactly(length - 4)  # the startup message (no SSL request: ssl=False)
+        parameters = {"server_version": "16.0", "client_encoding": "UTF8", "integer_datetimes": "on"}
+        reply = message(b"R", struct.pack("!i", 0))
+        for name, value in parameters.items():
+            reply += message(b"S", name.encode() + b"\0" + value.encode() + b"\0")
+        reply += message(b"K", struct.pack("!ii", 1, 2)) + message(b"Z", b"I")
+        writer.write(reply)
+        await writer.drain()
+        await reader.read(1)  # the client's Terminate
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    for name in ("asyncpg.connect", "asyncpg.connection.connect"):
+        connect = asyncpg.connect if name == "asyncpg.connect" else asyncpg.connection.connect
+        connection = await asyncio.wait_for(
+            connect(host="127.0.0.1", port=port, user="u", database="d", ssl=False, timeout=5), 10
+        )
+        CHECKED_AWAITED[name] = type(connection)
+        await asyncio.wait_for(connection.close(timeout=5), 10)
+    server.close()
+    await server.wait_closed()
+
+
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> None:
     asyncio.run(_awaited_and_entered(tmp_path_factory.mktemp("tables")))
+    if importlib.util.find_spec("asyncpg") is not None:
+        asyncio.run(_asyncpg_results())
     if importlib.util.find_spec("aiosqlite") is not None:
         asyncio.run(_aiosqlite_results())
     if sys.platform != "win32" and all(importlib.util.find_spec(name) for name in ("anyio", "trio")):
@@ -301,6 +340,7 @@ def test_entering_gives_what_the_table_says(checked: None, callee: str) -> None:
 @pytest.mark.parametrize("made", sorted(set(known_apis.AWAITED_AS.values()) - {"aiofiles.open()"}))
 def test_the_tables_know_the_methods_of_what_is_made(made: str) -> None:
     """Each class made has coroutine methods in the tables, under the names `member_name` looks up."""
+    pytest.importorskip(made.partition(".")[0])
     cls = _class_named(made)
     known = [
         attribute
@@ -504,3 +544,17 @@ def test_a_dropped_coroutine_wrapper_leaves_its_coroutine_never_awaited(wrapper:
     )
     assert "was never awaited" in result.stderr, result.stderr
 
+
+
+NEW_LOOPS = sorted(name for name in known_apis.RETURNS_INSTANCE_OF if name.endswith(".new_event_loop"))
+
+
+@pytest.mark.parametrize("factory", NEW_LOOPS)
+def test_a_new_event_loop_is_what_the_table_says(factory: str) -> None:
+    module = pytest.importorskip(factory.rpartition(".")[0])
+    loop = getattr(module, factory.rpartition(".")[2])()
+    try:
+        assert isinstance(loop, _class_named(known_apis.RETURNS_INSTANCE_OF[factory]))
+        assert loop.run_until_complete(asyncio.sleep(0, "slept")) == "slept"
+    finally:
+        loop.close()

@@ -3,7 +3,9 @@
 Where inference gives up on a parameter, attribute or local, its annotation
 answers: `db: Database` (also `Optional[...]`, `X | None`, a string, a
 generic `Stream[str]`, `Annotated[X, ...]`) holds an instance of Database
-or of a subclass. A callable typed `Callable[..., Awaitable[T]]` or
+or of a subclass; `lock_class: type[Lock]` (`typing.Type`, `type[A | B]`)
+holds the class or a subclass, whose call makes an instance of it. A
+callable typed `Callable[..., Awaitable[T]]` or
 `Callable[..., Coroutine[...]]`, a module's alias of one (ASGI's `Send =
 Callable[[Message], Awaitable[None]]`, imported from another module too), a
 protocol whose `__call__` is an `async def` (every overload of it), and a

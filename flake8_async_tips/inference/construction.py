@@ -3,11 +3,14 @@
 A class's members are what its statement defines, unless a metaclass (its
 own, or a base's that can be read) may rewrite the namespace or the MRO:
 one defining `__new__`, `__init__`, `__prepare__`, `mro`, `__getattr__` or
-`__getattribute__` (asyncpg's test metaclass turns `async def test_*`
-methods into sync wrappers), or one that cannot be read. Then nothing of
-the class is judged by its statement. A metaclass of the project that
-defines none of them (trio's `NoPublicConstructor`, which only refuses
-calls) leaves the class as written. Bases are read for an inherited
+`__getattribute__`, or one that cannot be read. Then nothing of the class
+is judged by its statement, except where the metaclass's own `__new__` is
+proven to rewrite only names with a prefix (asyncpg's test metaclass turns
+every `async def test_*` into a sync wrapper: every other name stays as
+written; see inference/metaclasses.py for what is proven). A metaclass of
+the project that defines none of them (trio's `NoPublicConstructor`, which
+only refuses calls) leaves the class as written; `type(unittest.TestCase)`
+as a metaclass's base is `type`. Bases are read for an inherited
 metaclass only in a project where some class statement names one (a
 base that cannot be read, such as an installed library's compiled class,
 is trusted as before).
@@ -21,6 +24,9 @@ element when unpacked: `send, receive = open_memory_channel(0)`).
 calls the class; a class that defines its own `__class_getitem__`, or whose
 metaclass defines `__getitem__`, may make anything of a subscript, and is
 not followed.
+
+`Cluster.__new__(Cluster)` makes an instance of the class without running
+its `__init__`, when no class of its MRO defines `__new__`.
 
 `super().start` in a method of a class is what the class's bases define
 (when a single base defines it, or all that do agree), reached as
@@ -51,6 +57,7 @@ from flake8_async_tips.inference.values import (
     _overridable,
 )
 from flake8_async_tips.scopes import Scope, ScopeKind
+from flake8_async_tips.verdict import Verdict
 
 # A hierarchy longer than this is not walked (each class is walked once: cycles end).
 MAX_CLASSES_WALKED = 64
@@ -78,15 +85,19 @@ class ConstructionModel(InstanceStoreModel):
         if not node.keywords and not self._project_declares_metaclasses():
             return True  # no class statement of the project names a metaclass: none to inherit
         memo = self.__dict__.setdefault("_bodies_as_written", {})
-        known = memo.get((id(cls.node), attribute))
-        if known is None or known[0] is not cls.node:
-            known = memo[(id(cls.node), attribute)] = (
-                cls.node,
-                self._hierarchy_holds(
-                    cls, depth, forbidden_in_metaclass=NAMESPACE_HOOKS, unread_bases=True, kept_name=attribute
-                ),
-            )
-        return known[1]
+        # Every name first (once per class: almost every class's metaclasses rewrite none), then this one.
+        for key in ((id(cls.node), None), (id(cls.node), attribute)):
+            known = memo.get(key)
+            if known is None or known[0] is not cls.node:
+                known = memo[key] = (
+                    cls.node,
+                    self._hierarchy_holds(
+                        cls, depth, forbidden_in_metaclass=NAMESPACE_HOOKS, unread_bases=True, kept_name=key[1]
+                    ),
+                )
+            if known[1]:
+                return True
+        return False
 
     def _project_declares_metaclasses(self) -> bool:
         """Does a class statement of the project (on disk, or in this module as read) say `metaclass=`?"""
@@ -208,3 +219,26 @@ class ConstructionModel(InstanceStoreModel):
             return None
         status, found = self._bases_lookup(cls, attribute, depth + 1)
         return _overridable(found) if status == _FOUND else None
+
+    def _bare_instance(self, call: ast.Call, scope: Scope, depth: int) -> Values:
+        """`Cluster.__new__(Cluster)`: an instance of the class, `__init__` not run, when no class of its
+        MRO defines `__new__` (object's makes an instance of the class it is given) and no metaclass
+        may rewrite the body."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr == "__new__" and len(call.args) == 1):
+            return None
+        if call.keywords or not isinstance(func.value, ast.Name) or not _is_name_of(call.args[0], func.value.id):
+            return None
+        found = self.values(func.value, scope, depth + 1)  # type: ignore[attr-defined]
+        if found is None or len(found) != 1:
+            return None
+        (cls,) = found
+        if not (isinstance(cls, Definition) and isinstance(cls.node, ast.ClassDef)):
+            return None
+        if cls.module.class_defines(cls, "__new__", depth + 1) is not Verdict.NO:
+            return None
+        return frozenset({Instance(cls)})
+
+
+def _is_name_of(expr: ast.expr, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name

@@ -224,7 +224,7 @@ class Evaluator(SpecializationModel):
     def _call_values(self, call: ast.Call, scope: Scope, depth: int) -> Values:
         callee = self._only_value(call.func, scope, depth + 1)
         if callee is None:
-            return None
+            return self._bare_instance(call, scope, depth + 1)  # `Cluster.__new__(Cluster)`
         return self._called_values(callee, call, scope, depth + 1)
 
     def _called_values(self, callee: Value, call: ast.Call, scope: Scope, depth: int) -> Values:

@@ -19,10 +19,18 @@ not the project's own, as `aiohttp.pytest_plugin` for aiohttp's users)
 makes every name it might register unknown; pytest's `pytester` registers
 only its own.
 
+A fixture's own parameter is bound where each test requests the fixture,
+and a definition nearer to that test would win there: it is the fixture of
+that name seen from where the requesting fixture is defined, only when no
+test can see another. For a conftest.py's fixture, nothing else under its
+folder defines the name (`def name(`, `name="name"`) or holds it in a
+string of a file that says `parametrize`; for a test module's fixture, no
+other file names the requesting fixture (none imports it) and the module
+defines the name once. A fixture asking for its own name (`def
+client(client)`) asks for the one it overrides: unknown.
+
 Left unknown: a name that `pytest.mark.parametrize` (on the test, its class
-or a `pytestmark`) may supply, the parameters of fixtures themselves
-(pytest binds them where each test requests the fixture, and a conftest.py
-nearer to that test may override them), fixtures of installed plugins
+or a `pytestmark`) may supply, fixtures of installed plugins
 (entry points), and a module-level name bound any other way than by a def
 or by an import of a plain function or class. Fixtures are read, never
 imported.

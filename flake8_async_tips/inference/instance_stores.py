@@ -6,10 +6,17 @@ store whose value is a chain of names, attributes and calls rooted at the
 instance or at a module name (`self.lock = asyncio.Lock()`,
 `self.cx = self.make_client()`, `self.db = self.cx.motor_test`,
 `self.conn = await self.connect()`) is kept, its calls' arguments cut:
-given the instance, it means what it meant in the body. The attribute of
-an instance is then what every such store of the class and of the classes
-above it gives, evaluated with the instance asked about as `self`, so that
-`self.make_client()` is the method the instance's own class has.
+given the instance, it means what it meant in the body. The set-up methods
+of a class (`setUp`, `asyncSetUp`, `setUpClass`, `setup_method`,
+`setup_class`) are read whole, and their stores keep their values:
+`self.con = self.loop.run_until_complete(self.connect(**options))` is read
+with its arguments, as one call of the method for the instance (see
+specialization.py), and `cls.loop = loop` in `setUpClass` stores what every
+instance of the class reads, `cls` being the instance's class. The
+attribute of an instance is then what every such store of the class and of
+the classes above it gives, evaluated with the instance asked about as
+`self`, so that `self.make_client()` is the method the instance's own class
+has.
 
 It holds only when, in every module on the way, each store of that name is
 such a store on `self` in an instance method (any other store, `setattr`,
@@ -28,6 +35,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
+from flake8_async_tips import decorators
 from flake8_async_tips.inference.classes import _FOUND, ClassModel
 from flake8_async_tips.outline import AWAIT, CALL
 from flake8_async_tips.inference.values import (
@@ -78,7 +86,10 @@ class InstanceStoreModel(ClassModel):
                         return None  # a subclass's store, or one that cannot be told apart
                     continue
                 outer = module._method_outer_scope(owner)
-                found = module._chain_values(value, instance_name, receiver, outer, depth + 1)
+                if isinstance(value, ast.expr):
+                    found = module._stored_expression_values(value, method, owner, receiver, depth)
+                else:
+                    found = module._chain_values(value, instance_name, receiver, outer, depth + 1)
                 if found is None:
                     return None
                 collected |= found
@@ -176,6 +187,23 @@ class InstanceStoreModel(ClassModel):
         while scope is not None and scope.kind is ScopeKind.CLASS:
             scope = scope.parent
         return scope
+
+    def _stored_expression_values(
+        self, value: ast.expr, method: ast.AST, owner: ast.ClassDef, receiver: Instance, depth: int
+    ) -> Values:
+        """A store's value in a set-up method read whole: its first parameter is `receiver` (the class of
+        `receiver`, in a classmethod), as the method runs for it."""
+        class_scope = self.bindings.class_scope.get(id(owner))
+        first = decorators.first_parameter(method)  # type: ignore[arg-type]
+        binding = decorators.first_parameter_binding(method)  # type: ignore[arg-type]
+        arguments = getattr(method, "args", None)
+        if class_scope is None or first is None or arguments is None or binding not in ("instance", "class"):
+            return None
+        kind = ScopeKind.ASYNC_FUNCTION if isinstance(method, ast.AsyncFunctionDef) else ScopeKind.FUNCTION
+        body = Scope(kind, method, Scope(ScopeKind.CLASS, owner, class_scope))
+        arg = [*arguments.posonlyargs, *arguments.args][0]
+        bound = receiver if binding == "instance" else receiver.of
+        return self._specialized_values(value, body, {id(arg): frozenset({bound})}, depth)  # type: ignore
 
     def _chain_values(
         self, chain: tuple[str, ...], instance_name: str, receiver: Instance, scope: Optional[Scope], depth: int

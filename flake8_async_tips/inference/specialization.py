@@ -214,10 +214,10 @@ class SpecializationModel(OperatorModel):
         if depth > MAX_DEPTH:
             return None
         if not self._depends(expr, scope, bound, set()):
-            return self.values(expr, scope, depth + 1)  # type: ignore[attr-defined]
+            return self.values(expr, scope, depth)  # type: ignore[attr-defined]
         found: Values = None
         if isinstance(expr, ast.Name):
-            found = self._specialized_name(expr, scope, bound, depth + 1)
+            found = self._specialized_name(expr, scope, bound, depth)
         elif isinstance(expr, ast.Attribute):
             bases = self._specialized_values(expr.value, scope, bound, depth + 1)
             if bases is not None:
