@@ -34,13 +34,14 @@ from flake8_async_tips.inference.values import (
     member_name,
 )
 from flake8_async_tips.kinds import CallableKind
-from flake8_async_tips.scopes import Scope
+from flake8_async_tips.scopes import Scope, comprehension_is_async
 
 
 _GENERATOR_OBJECTS = {
     CallableKind.GENERATOR_FUNCTION: "types.GeneratorType",
     CallableKind.ASYNC_GENERATOR_FUNCTION: "types.AsyncGeneratorType",
 }
+_GENERATOR_KIND = {True: CallableKind.ASYNC_GENERATOR_FUNCTION, False: CallableKind.GENERATOR_FUNCTION}
 
 
 class Evaluator(SpecializationModel):
@@ -85,6 +86,9 @@ class Evaluator(SpecializationModel):
             return self._specialized_class(expr, scope, depth + 1)
         if isinstance(expr, (ast.BinOp, ast.BoolOp, ast.IfExp)):
             return self._operator_values(expr, scope, depth + 1)
+        if isinstance(expr, ast.GeneratorExp):  # `gen = (x async for x in rows)`: iterable one way only
+            made = _GENERATOR_KIND.get(comprehension_is_async(expr))  # type: ignore[call-overload]
+            return None if made is None else frozenset({Instance(External(_GENERATOR_OBJECTS[made]))})
         return None
 
     def _only_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Optional[Value]:

@@ -99,9 +99,14 @@ class FixtureModel(ItemModel):
         if key not in memo:
             memo[key] = self._find_fixture(name, owner, depth + 1)
         fixture = memo[key]
-        if fixture is None or not self._sole_fixture_seen(directory, top, name, registered, fixture):
+        if fixture is None:
             return None
-        return fixture.module._fixture_value(fixture, depth + 1)
+        seen = self.__dict__.setdefault("_sole_fixtures_seen", {})
+        asked = (name, registered, id(fixture.node))
+        if asked not in seen:
+            # Asked for each read of the parameter: the folder's files are searched once.
+            seen[asked] = self._sole_fixture_seen(directory, top, name, registered, fixture)
+        return fixture.module._fixture_value(fixture, depth + 1) if seen[asked] else None
 
     def _sole_fixture_seen(self, directory: str, top: str, name: str, registered: str, fixture: Definition) -> bool:
         """Is `fixture` what every test that may request this module's fixture `registered` gets for `name`?

@@ -10,7 +10,7 @@ from flake8_async_tips.bindings import Binding
 from flake8_async_tips.bodies import is_stub
 from flake8_async_tips.inference import ASYNC, COROUTINE, SYNC, Inference, Protocols
 from flake8_async_tips.rules.base import AsyncTipsError, RuleFamily, quoted
-from flake8_async_tips.scopes import ASYNC_COMPREHENSIONS_PROPAGATE, COMPREHENSION_LIKE, Scope, ScopeKind
+from flake8_async_tips.scopes import COMPREHENSION_LIKE, Scope, ScopeKind, generator_expression_is_async
 from flake8_async_tips.verdict import Verdict
 
 
@@ -682,9 +682,6 @@ def _contains_own_yield(expr: ast.expr) -> bool:
     return False
 
 
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
 def _declares_its_class(binding: Binding) -> bool:
     """An import, or an annotated parameter or variable."""
     node = binding.node
@@ -710,45 +707,3 @@ _ASYNC_TABLE_LEAVES = frozenset(
         *known_apis.CLASS_ALIASES,
     )
 )
-
-
-def generator_expression_is_async(expr: ast.GeneratorExp) -> bool:
-    """Does CPython compile `expr` as an async generator expression?
-
-    An `async for` in it, or an `await` in its own code (its element, its
-    conditions, its iterables after the first); from Python 3.11 also a
-    list, set or dict comprehension in its own code that is async in turn
-    (bpo-33346). Before 3.11 such a nested one does not compile (ASY203's),
-    and an `await` nested in another generator expression or a lambda
-    belongs to that one.
-    """
-    return _comprehension_is_async(expr) is True
-
-
-def _comprehension_is_async(comprehension: ast.AST) -> bool | None:
-    """True when async, False when not; None when it does not compile before 3.11 (left to ASY203)."""
-    generators: list[ast.comprehension] = comprehension.generators  # type: ignore[attr-defined]
-    if any(generator.is_async for generator in generators):
-        return True
-    own: list[ast.AST] = [*generators[0].ifs]
-    for generator in generators[1:]:
-        own += [generator.iter, *generator.ifs]
-    own += [comprehension.key, comprehension.value] if isinstance(comprehension, ast.DictComp) else [
-        comprehension.elt  # type: ignore[attr-defined]
-    ]
-    nested_async: bool | None = False
-    pending = own
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Await):
-            return True
-        if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if isinstance(node, _COMPREHENSIONS):
-            # Its first iterable is evaluated here; the rest in its own scope.
-            pending.append(node.generators[0].iter)
-            if not isinstance(node, ast.GeneratorExp) and _comprehension_is_async(node) is not False:
-                nested_async = True if ASYNC_COMPREHENSIONS_PROPAGATE else None
-            continue
-        pending.extend(ast.iter_child_nodes(node))
-    return nested_async
