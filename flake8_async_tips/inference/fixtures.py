@@ -116,17 +116,18 @@ class FixtureModel(ItemModel):
         them: none, when no other file names `registered`): only this module's definitions count.
         """
         own = os.path.abspath(os.path.join(directory, self.layout.file_name or ""))
-        if self.layout.file_name == "conftest.py":
-            sites = fixture_name_sites(top, directory, name)
-            if sites is None:
+        conftest = self.layout.file_name == "conftest.py"
+        linted = self.bindings.walk_order is not None  # as the editor has it, which may differ from the disk
+        if conftest:
+            found = fixture_name_sites(top, directory, name)
+            if found is None:
                 return False
-            sites = [site for site in sites if site[0] != own or self.bindings.walk_order is None]
+            sites = [site for site in found if site[0] != own or not linted]
         elif named_elsewhere(top, registered, own):
             return False
         else:
             sites = []
-        if self.layout.file_name != "conftest.py" or self.bindings.walk_order is not None:
-            # This module as it is read (an editor's buffer may differ from the disk).
+        if linted or not conftest:
             module = self.bindings.module
             sites += [(own, "def") for node in ast.walk(module) if getattr(node, "name", None) == name]
             if any(isinstance(n, ast.Constant) and n.value == name for n in ast.walk(module)):
@@ -135,10 +136,8 @@ class FixtureModel(ItemModel):
             return False
         layout = fixture.module.layout
         where = os.path.abspath(os.path.join(layout.directory or "", layout.file_name or ""))
-        seen_here = where == own or where.startswith(os.path.join(os.path.abspath(directory), ""))
-        if self.layout.file_name != "conftest.py":
-            seen_here = where == own
-        return len(sites) == (1 if seen_here else 0) and all(path == where for path, _ in sites)
+        served = where.startswith(os.path.join(os.path.abspath(directory), "")) if conftest else where == own
+        return len(sites) == int(served) and all(path == where for path, _ in sites)
 
     # --- which functions pytest calls with fixtures --------------------------
 
