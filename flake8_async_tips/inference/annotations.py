@@ -313,15 +313,7 @@ class AnnotationModel(FunctionModel):
         if not isinstance(expr, ast.Name):
             return None
         found = self._only_value(expr, class_scope, depth + 1)  # type: ignore[attr-defined]
-        bindings = self.bindings.lookup(expr.id, class_scope)
-        is_type_variable = (
-            found is None
-            and bindings is not None
-            and len(bindings) == 1
-            and isinstance(bindings[0].value, ast.Call)
-            and self.qualified_name(bindings[0].value.func, bindings[0].scope) in _TYPE_VARIABLES
-        )
-        if not is_type_variable:
+        if found is not None or not self._is_type_variable(expr, class_scope):
             return None
         node = class_scope.node
         for base in getattr(node, "bases", ()):
@@ -330,6 +322,16 @@ class AnnotationModel(FunctionModel):
                 names = [p.id if isinstance(p, ast.Name) else None for p in parameters]
                 return names.index(expr.id) if expr.id in names else -1
         return -1
+
+    def _is_type_variable(self, name: ast.Name, scope: Scope) -> bool:
+        """Is `name` bound once, to `TypeVar(...)`?"""
+        bindings = self.bindings.lookup(name.id, scope)
+        return (
+            bindings is not None
+            and len(bindings) == 1
+            and isinstance(bindings[0].value, ast.Call)
+            and self.qualified_name(bindings[0].value.func, bindings[0].scope) in _TYPE_VARIABLES
+        )
 
     def _is_tuple_annotation(self, annotation: ast.expr, scope: Scope) -> bool:
         """`tuple[A, B]`, `Tuple[A, B]`, or either as a string."""

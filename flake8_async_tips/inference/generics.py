@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Optional
 
-from flake8_async_tips.inference.annotations import _GENERIC_BASES, _TYPE_VARIABLES, AnnotationModel
+from flake8_async_tips.inference.annotations import _GENERIC_BASES, AnnotationModel
 from flake8_async_tips.inference.syntax import _parsed_string
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, Instance, Values
 
@@ -53,15 +53,6 @@ class GenericsModel(AnnotationModel):
             return None
         expr, scope, module = argument
         return module._annotated_instances(expr, scope, depth + 1)
-
-    def _is_type_variable(self, name: ast.Name, scope: Any) -> bool:
-        bindings = self.bindings.lookup(name.id, scope)
-        return (
-            bindings is not None
-            and len(bindings) == 1
-            and isinstance(bindings[0].value, ast.Call)
-            and self.qualified_name(bindings[0].value.func, bindings[0].scope) in _TYPE_VARIABLES
-        )
 
     def _type_parameters(self, cls: ast.ClassDef, enclosing: Any) -> Optional[list[str]]:
         """The names of a class's type parameters (its statement run in `enclosing`), in order; None when
