@@ -84,6 +84,8 @@ class BindingIndex:
         # Those whose every store's value is a chain of names, attributes and calls (arguments cut),
         # kept with the method and the method's name for the instance: `self.db = self.client.main`.
         self.self_store_values: dict[str, list[tuple[tuple[str, ...], ast.AST, str]]] = {}
+        # The methods read in outline whose body stores `self.<name>`, by name: whose instances hold it.
+        self.self_store_methods: dict[str, list[ast.AST]] = {}
         # `setattr(...)`, `vars(...)` or `__dict__` somewhere: any attribute may be written.
         self.writes_attributes_dynamically = False
         # The names each scope loads, by the node that opens it (the linted file's only).

@@ -41,8 +41,21 @@ setup.py, tox.ini, pytest.ini or .git above the file), `self` is exactly an
 instance of that class, so what its plain methods return is followed
 (`stream = self._make_one()`). A class that is subclassed, or one whose
 project cannot be read through, is judged only by what every override
-keeps (a coroutine function stays one). A subclass made outside the
-project (by a library's user, or by `type(...)` at run time) is not seen.
+keeps (a coroutine function stays one), except for a method whose name no
+other definition of the project can replace: no other `def` of that name
+in any source file of the project, and the name never assigned in an
+indented block (a class body's `send = other`, or a local of that name:
+the scan does not tell them apart), stored as an attribute
+(`Client.send = patched`) nor given to `setattr` as a literal. Its own
+body then says what it returns (`return await self._prepare(query)` in a
+subclassed Connection). A subclass made outside the project (by a
+library's user, or by `type(...)` or a computed `setattr` at run time) is
+not seen.
+
+What a decorated def returns is what its body returns when every
+decorator keeps it: one of the table's, or a decorator of the project read
+from its def that returns its argument or a wrapper returning the
+argument's call (asyncpg's `guarded`), as above for the kind.
 """
 
 from __future__ import annotations

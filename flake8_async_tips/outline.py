@@ -10,7 +10,12 @@ bindings are indexed, which keeps the per-process module cache small: its
 size is what flake8's garbage collector walks on every full collection.
 
 A pruned function's own scope is marked opaque: nothing is known of the
-names bound in it, so no answer can come from what was dropped.
+names bound in it, so no answer can come from what was dropped. Kept:
+`return Client()` (a call of a name bound outside, arguments cut), and in
+a method `return await self._prepare(query)` (a call of a method of its own
+instance, `self` never rebound), which inference evaluates on the instance.
+For each attribute name the methods storing it on `self` are kept too:
+whose instances may hold it.
 """
 
 from __future__ import annotations
@@ -60,11 +65,17 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
     stored_none: set[str] = set()
     valued: dict[str, list[_KeptStore]] = {}
     cut: set[str] = set()
+    storing: dict[str, list[Function]] = {}
     functions = _functions_outside_bodies(tree)
     whole = _read_whole(tree, [function for function, _ in functions])
     for function, instance_name in functions:
         _prune(
-            function, pruned, (stored, self_stored, declared, stored_none, valued, cut), lines, instance_name, whole
+            function,
+            pruned,
+            (stored, self_stored, declared, stored_none, valued, cut, storing),
+            lines,
+            instance_name,
+            whole,
         )
     index = BindingIndex.build(tree)
     index.loaded_names = {}  # asked of the linted file only
@@ -79,6 +90,7 @@ def outline_index(tree: ast.Module, source: Optional[bytes] = None) -> BindingIn
         for name, found in valued.items()
         if name in index.unrecorded_self_stores and name not in cut and name not in declared
     }
+    index.self_store_methods = storing
     index.forget_scope_children()
     for function, is_generator in pruned.items():
         # Shared: what is kept per module is what the garbage collector walks.
@@ -211,7 +223,10 @@ def _read_in_full(function: Function, lines: Optional[list[bytes]]) -> bool:
 def _prune(
     function: Function,
     pruned: dict[Function, bool],
-    stored: tuple[set[str], set[str], dict[str, list[ast.expr]], set[str], dict[str, list[_KeptStore]], set[str]],
+    stored: tuple[
+        set[str], set[str], dict[str, list[ast.expr]], set[str], dict[str, list[_KeptStore]], set[str],
+        dict[str, list[Function]],
+    ],
     lines: Optional[list[bytes]],
     instance_name: Optional[str] = None,
     whole: frozenset[int] = frozenset(),
@@ -236,6 +251,8 @@ def _prune(
             stored[4].setdefault(name, []).extend((value, function, instance_name) for value in valued)
     for name, declared in facts.annotated_on_instance.items():
         stored[2].setdefault(name, []).extend(declared)
+    for name in (*facts.stored_on_instance, *facts.annotated_on_instance):
+        stored[6].setdefault(name, []).append(function)
     if facts.unusual_yield or id(function) in whole:
         return  # kept whole: a yield where the bindings' walk does not look is a generator for CPython
     if is_stub(function) or always_raises(function):
@@ -272,6 +289,13 @@ def _prune(
         kept.append(_RETURNS_NONE)
         other_values = [value for value in other_values if not _is_none(value)]
     calls = [_call_of_outer_name(value, facts.bound_names | _parameter_names(function)) for value in other_values]
+    # `return await self._prepare(query)`: a method handing the work to another of its instance's,
+    # kept with its first parameter's name (inference/functions.py evaluates it on the instance).
+    delegating = argument if instance_name == argument and argument not in facts.bound_names else None
+    if delegating is not None and first_parameter_binding(function) == "instance":
+        calls = [_call_on_instance(value, delegating) if call is None else call for value, call in zip(other_values, calls)]
+    else:
+        delegating = None
     # `return Client()` says what a call gives; its arguments do not.
     kept.extend(ast.Return(value=call) for call in calls if call is not None)
     if None in calls:
@@ -281,7 +305,7 @@ def _prune(
     # The argument's name is kept where something returns it, or a nested wrapper returns its call.
     kept_first = argument in names or any(
         isinstance(statement, _FUNCTIONS) and _returns_call_of(statement, argument) for statement in kept
-    )
+    ) or (delegating is not None and any(call is not None and _roots_at(call, delegating) for call in calls))
     _drop_signature(function, keep_first=argument if kept_first else None)
     pruned[function] = facts.is_generator
 
@@ -326,6 +350,22 @@ def _call_of_outer_name(value: ast.expr, bound_inside: set[str]) -> Optional[ast
         return None
     bare = ast.Call(func=call.func, args=[], keywords=[])
     return ast.Await(value=bare) if awaited else bare
+
+
+def _call_on_instance(value: ast.expr, instance: str) -> Optional[ast.expr]:
+    """`self.method(...)` / `await self.method(...)`, arguments cut, `self` being `instance`."""
+    call = value.value if isinstance(value, ast.Await) else value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and _roots_at(call, instance)):
+        return None
+    bare = ast.Call(func=call.func, args=[], keywords=[])
+    return ast.Await(value=bare) if isinstance(value, ast.Await) else bare
+
+
+def _roots_at(value: ast.expr, name: str) -> bool:
+    """Is `value` a call (awaited or not) of an attribute of the name itself (`name.method(...)`)?"""
+    call = value.value if isinstance(value, ast.Await) else value
+    func = getattr(call, "func", None)
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
 
 
 def _is_none(value: ast.expr) -> bool:

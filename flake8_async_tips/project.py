@@ -470,6 +470,41 @@ def project_source_files(top: str) -> Optional[tuple[str, ...]]:
     return tuple(found)
 
 
+# What may replace a class's method: another `def` of its name, an assignment of the name in an
+# indented block (a class body's `send = other`; a local of that name counts too, erring on the
+# safe side), an attribute store (`Client.send = patched`) or `setattr(obj, "send", ...)`.
+_METHOD_DEFINITION = re.compile(rb"\bdef[ \t]+([A-Za-z_]\w*)")
+_NAME_REPLACED = re.compile(
+    rb"^[ \t]+([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)|\.([A-Za-z_]\w*)[ \t]*=(?!=)"
+    rb"|setattr\([^,\n]*,[ \t]*[\"']([A-Za-z_]\w*)",
+    re.M,
+)
+
+
+@lru_cache(maxsize=16)
+def method_definitions(top: str) -> Optional[tuple[dict[str, int], frozenset[str]]]:
+    """How many `def`s of each name the source files under `top` hold, and the names they assign
+    in indented blocks, store as attributes or `setattr` with a literal name. None when it cannot be told."""
+    files = project_source_files(top)
+    if files is None:
+        return None
+    defined: dict[str, int] = {}
+    replaced: set[bytes] = set()
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        for word in _METHOD_DEFINITION.findall(text):
+            name = word.decode("ascii", "replace")
+            defined[name] = defined.get(name, 0) + 1
+        for groups in _NAME_REPLACED.findall(text):
+            replaced.update(groups)
+    replaced.discard(b"")
+    return defined, frozenset(word.decode("ascii", "replace") for word in replaced)
+
+
 def named_elsewhere(top: str, name: str, linted: str) -> bool:
     """Does any source file under `top` but `linted` hold `name` as a word (an import, a call, a string...)?
 

@@ -163,3 +163,25 @@ def test_packaging_folders_read_by_pattern_agree_with_the_toml_reader(text: str,
     where = setuptools.get("packages", {}).get("find", {}).get("where", [])
     root = setuptools.get("package-dir", {}).get("")
     assert where + ([root] if root else []) == folders
+
+
+def test_method_definitions_counts_defs_and_every_way_a_name_may_be_replaced(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "a.py").write_text(
+        "class A:\n"
+        "    def send(self):\n        return 1\n"
+        "    async def close(self):\n        return None\n"
+        "    alias = send\n"
+        "def patch(b):\n"
+        "    b.flush = None\n"
+        "    setattr(b, 'drain', None)\n"
+        "    if b == 1:\n        pass\n"
+    )
+    (tmp_path / "b.py").write_text("class B:\n    def send(self):\n        return 2\n")
+    project.method_definitions.cache_clear()
+    found = project.method_definitions(str(tmp_path))
+    assert found is not None
+    defined, replaced = found
+    assert defined["send"] == 2 and defined["close"] == 1 and defined["patch"] == 1
+    assert {"alias", "flush", "drain"} <= replaced
+    assert "close" not in replaced and "b" not in replaced

@@ -127,6 +127,20 @@ class ClassModel(MetaclassModel):
         stores = self.bindings.attribute_stores.get(attribute, [])
         return all(self._self_store_class(store) is not None for store in stores)
 
+    def _stored_below_only(self, cls: Definition, attribute: str, depth: int) -> bool:
+        """Is every store of `attribute` in this module `self.<attribute> = ...` in a method of a
+        class that is neither `cls` nor above it? Such stores (a sibling's, a subclass's) do not
+        reach the instances of a subclass of `cls` in another module."""
+        if not self._stored_only_on_self(cls, attribute):
+            return False
+        above = self._project_ancestors(cls, depth + 1)
+        if above is None:
+            return False
+        owners = [self._self_store_class(store) for store in self.bindings.attribute_stores.get(attribute, [])]
+        methods = self.bindings.self_store_methods.get(attribute, [])
+        owners += [self.bindings.method_class.get(id(method)) for method in methods]
+        return all(owner is not None and owner is not cls.node and id(owner) not in above for owner in owners)
+
     def _self_store_class(self, store: Binding) -> Optional[ast.ClassDef]:
         """The class whose instance method stores on `self` (`self.x = ...`); None for any other store."""
         method = store.scope.node
@@ -219,7 +233,8 @@ class ClassModel(MetaclassModel):
         stores of this module were checked (they only set instance attributes).
         """
         if cls.module is not self:
-            return cls.module._class_lookup(cls, attribute, depth + 1)
+            trusted = trusted_stores and cls.module._stored_below_only(cls, attribute, depth + 1)
+            return cls.module._class_lookup(cls, attribute, depth + 1, trusted)
         if depth > MAX_DEPTH or (attribute in self.bindings.stored_attributes and not trusted_stores):
             return _UNKNOWN, None
         node = cls.node

@@ -25,6 +25,7 @@ from flake8_async_tips.inference.values import (
     union_of,
 )
 from flake8_async_tips.kinds import CallableKind
+from flake8_async_tips.project import method_definitions
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 # Decorators after which calling a def returns what its body returns.
@@ -64,17 +65,42 @@ class FunctionModel(ConstructionModel):
 
         Its return annotation, or else the values of its `return` statements.
         An override may return anything its annotation allows, so an
-        overridable def is known by its annotation only.
+        overridable def is known by its annotation only, unless no other
+        definition in the project can replace it (`_overridden_nowhere`).
         """
         node = function.node
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         if not self._is_plain_result(function, kind, depth + 1):
             return None
         if node.returns is not None:
-            return self._annotated_instances(node.returns, function.scope, depth + 1)
-        if function.overridable:
+            return self._annotated_instances(node.returns, _annotation_scope(function), depth + 1)
+        if function.overridable and not self._overridden_nowhere(function):
             return None
         return self._returned_values(function, depth + 1)
+
+    def _overridden_nowhere(self, method: Definition) -> bool:
+        """A method of a subclassed class that nothing of the project may replace: its name has no
+        other `def` in the project's files (nor in the linted module as edited), and is never
+        assigned in an indented block, stored as an attribute or given to `setattr`. An override
+        outside the project is not looked for: the project's definitions are the judge."""
+        name = method.node.name  # type: ignore[union-attr]
+        top = self.layout.project_folder
+        if method.scope.kind is not ScopeKind.CLASS or top is None:
+            return False
+        found = method_definitions(top)
+        if found is None:
+            return False
+        defined, replaced = found
+        if defined.get(name, 0) > 1 or name in replaced:
+            return False
+        if self.bindings.walk_order is None:
+            return True
+        # The linted module as the editor has it, which may differ from the disk.
+        if name in self.bindings.stored_attributes:
+            return False
+        root = self.bindings.root_scope
+        classes = [scope.node for scope in root.preorder() if isinstance(scope.node, ast.ClassDef)]
+        return sum(len(self.bindings.of(node).names.get(name, ())) for node in classes) <= 1
 
     def _is_plain_result(self, function: Definition, kind: str, depth: int) -> bool:
         """A def of `kind` (no generator) whose decorators, if any, leave what a call returns as it is."""
@@ -92,6 +118,12 @@ class FunctionModel(ConstructionModel):
         called = isinstance(decorator, ast.Call)
         named = decorator.func if isinstance(decorator, ast.Call) else decorator
         found = self._only_value(named, scope)
+        declared = self._resolved(found) if isinstance(found, External) else found
+        if isinstance(declared, Definition) and isinstance(declared.node, ast.FunctionDef):
+            # A decorator of the project read from its def: one returning its argument, or a wrapper
+            # whose every return calls it (`return meth(self, *args)`), keeps what the call gives.
+            effects = declared.module._def_effects(declared.node, called)
+            return effects == frozenset({decorators.KEEPS})
         if not isinstance(found, External):
             return False
         names = {found.name}
@@ -115,11 +147,32 @@ class FunctionModel(ConstructionModel):
                 continue
             if outlined and not isinstance(statement.value, (ast.Call, ast.Await)):
                 return None  # a decorator's `return wrapper`, kept for other questions, or a value cut away
-            found = self.values(statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
+            if outlined and _delegates_to_instance(node, statement.value):  # type: ignore[arg-type]
+                found = self._delegated_values(function, statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
+            else:
+                found = self.values(statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
             if found is None:
                 return None
             collected |= found
         return frozenset(collected) or None
+
+    def _delegated_values(self, method: Definition, value: ast.expr, scope: Scope, depth: int) -> Values:
+        """`return await self._prepare(...)` of a method read in outline: what that call of the
+        instance's method gives (the instance as `self` is in the method's body)."""
+        owner = self.bindings.method_class.get(id(method.node))
+        cls = None if owner is None else self._class_definition(owner)  # type: ignore[attr-defined]
+        if cls is None:
+            return None
+        call = value.value if isinstance(value, ast.Await) else value
+        assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        receiver = Instance(cls, exact=not self._subclassed_in_project(owner))  # type: ignore[attr-defined]
+        found = self._member_values(receiver, call.func.attr, depth + 1)  # type: ignore[attr-defined]
+        if found is None or len(found) != 1:
+            return None
+        (callee,) = found
+        if isinstance(value, ast.Await):
+            return self._awaited_call_of(callee, depth + 1)  # type: ignore[attr-defined]
+        return self._called_values(callee, call, scope, depth + 1)  # type: ignore[attr-defined]
 
     def _awaited_returned_calls(self, function: Definition, depth: int) -> Values:
         """Awaiting the call of a plain def whose every `return` is a call (`return connect(dsn)`):
@@ -220,3 +273,29 @@ class FunctionModel(ConstructionModel):
         if isinstance(node, ast.AsyncFunctionDef):
             return CallableKind.ASYNC_GENERATOR_FUNCTION if is_generator else CallableKind.COROUTINE_FUNCTION
         return CallableKind.GENERATOR_FUNCTION if is_generator else CallableKind.SYNC_FUNCTION
+
+
+def _delegates_to_instance(method: ast.AST, value: ast.expr) -> bool:
+    """A kept return of a method read in outline calling a method of its own instance (`self.x(...)`)."""
+    call = value.value if isinstance(value, ast.Await) else value
+    func = getattr(call, "func", None)
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id == decorators.first_parameter(method)
+        and decorators.first_parameter_binding(method) == "instance"  # type: ignore[arg-type]
+    )
+
+
+def _annotation_scope(function: Definition) -> Scope:
+    """Where a def's return annotation is looked up: a method's class body, but not for the def's
+    own name (`def cursor(self) -> cursor.CursorFactory`), not yet bound there when it is read."""
+    returns = function.node.returns  # type: ignore[union-attr]
+    root = returns.value if isinstance(returns, ast.Subscript) else returns
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    named_itself = isinstance(root, ast.Name) and root.id == function.node.name  # type: ignore[union-attr]
+    scope = function.scope
+    if named_itself and scope.kind is ScopeKind.CLASS and scope.parent is not None:
+        return scope.parent
+    return scope
