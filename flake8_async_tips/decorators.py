@@ -41,12 +41,12 @@ setup.py, tox.ini, pytest.ini or .git above the file), `self` is exactly an
 instance of that class, so what its plain methods return is followed
 (`stream = self._make_one()`). A class that is subclassed, or one whose
 project cannot be read through, is judged only by what every override
-keeps (a coroutine function stays one), except for a method whose name no
-other definition of the project can replace: no other `def` of that name
-in any source file of the project, and the name never assigned in an
-indented block (a class body's `send = other`, or a local of that name:
-the scan does not tell them apart), stored as an attribute
-(`Client.send = patched`) nor given to `setattr` as a literal. Its own
+keeps (a coroutine function stays one), except for a method no definition
+of the project can replace: no class statement below its class (found by
+the names in the bases of every class statement of the project, then
+theirs; a name two classes share counts for both) binds its name in its
+body, and no source file stores the name as an attribute
+(`Client.send = patched`) or gives it to `setattr` as a literal. Its own
 body then says what it returns (`return await self._prepare(query)` in a
 subclassed Connection). A subclass made outside the project (by a
 library's user, or by `type(...)` or a computed `setattr` at run time) is

@@ -156,6 +156,8 @@ def _read_whole(tree: ast.Module, functions: list[Function]) -> frozenset[int]:
         if SETUP_METHODS & set(defs):
             # Not the dunders: `__init__` and the like hold the class's machinery, not its helpers.
             found.update(id(function) for name, function in defs.items() if not name.startswith("__"))
+        if "__await__" in defs:
+            found.add(id(defs["__await__"]))  # what awaiting the object gives (inference/functions.py)
         new = defs.get("__new__")
         if not isinstance(new, ast.FunctionDef) or len(new.args.posonlyargs + new.args.args) != 4:
             continue

@@ -27,6 +27,7 @@ a computed `__all__`, or one that cannot be read leaves the name unknown.
 
 from __future__ import annotations
 
+import ast
 import configparser
 import io
 import os
@@ -470,41 +471,6 @@ def project_source_files(top: str) -> Optional[tuple[str, ...]]:
     return tuple(found)
 
 
-# What may replace a class's method: another `def` of its name, an assignment of the name in an
-# indented block (a class body's `send = other`; a local of that name counts too, erring on the
-# safe side), an attribute store (`Client.send = patched`) or `setattr(obj, "send", ...)`.
-_METHOD_DEFINITION = re.compile(rb"\bdef[ \t]+([A-Za-z_]\w*)")
-_NAME_REPLACED = re.compile(
-    rb"^[ \t]+([A-Za-z_]\w*)[ \t]*(?::[^\n=]*)?=(?!=)|\.([A-Za-z_]\w*)[ \t]*=(?!=)"
-    rb"|setattr\([^,\n]*,[ \t]*[\"']([A-Za-z_]\w*)",
-    re.M,
-)
-
-
-@lru_cache(maxsize=16)
-def method_definitions(top: str) -> Optional[tuple[dict[str, int], frozenset[str]]]:
-    """How many `def`s of each name the source files under `top` hold, and the names they assign
-    in indented blocks, store as attributes or `setattr` with a literal name. None when it cannot be told."""
-    files = project_source_files(top)
-    if files is None:
-        return None
-    defined: dict[str, int] = {}
-    replaced: set[bytes] = set()
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError:
-            return None
-        for word in _METHOD_DEFINITION.findall(text):
-            name = word.decode("ascii", "replace")
-            defined[name] = defined.get(name, 0) + 1
-        for groups in _NAME_REPLACED.findall(text):
-            replaced.update(groups)
-    replaced.discard(b"")
-    return defined, frozenset(word.decode("ascii", "replace") for word in replaced)
-
-
 def named_elsewhere(top: str, name: str, linted: str) -> bool:
     """Does any source file under `top` but `linted` hold `name` as a word (an import, a call, a string...)?
 
@@ -585,7 +551,7 @@ def _in_a_string(text: bytes, name: str) -> bool:
 # `class Name(Base, mixins.Other[T], metaclass=M):` up to the first `)`, over several lines if need be.
 # Searched from its keyword, a literal the regex engine finds fast (a pattern starting at `^`
 # is tried at every line, 5x slower); only indentation may come before it on its line.
-_CLASS_STATEMENT_BASES = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)")
+_CLASS_STATEMENT_BASES = re.compile(rb"class[ \t]+(\w+)[ \t]*\(([^)]*)")
 _WORD = re.compile(rb"[A-Za-z_]\w*")
 
 
@@ -606,13 +572,13 @@ def names_in_class_bases(top: str) -> Optional[frozenset[str]]:
                 text = handle.read()
         except OSError:
             return None
-        for bases in _class_statement_bases(text):
+        for _, bases in _class_statements(text):
             found.update(_WORD.findall(bases))
     return frozenset(word.decode("ascii", "replace") for word in found)
 
 
-def _class_statement_bases(text: bytes) -> Iterator[bytes]:
-    """The text between the parentheses of each class statement (from its line's indentation)."""
+def _class_statements(text: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """The name and the text between the parentheses of each class statement (from its line's indentation)."""
     position = 0
     while True:
         match = _CLASS_STATEMENT_BASES.search(text, position)
@@ -622,5 +588,96 @@ def _class_statement_bases(text: bytes) -> Iterator[bytes]:
         if text[text.rfind(b"\n", 0, start) + 1:start].strip(b" \t"):
             position = start + 1  # `class` inside a line (`subclass(`, a string): look on from its next byte
         else:
-            yield match.group(1)
+            yield match.group(1), match.group(2)
             position = match.end()
+
+
+@lru_cache(maxsize=16)
+def _subclass_statements(top: str) -> Optional[dict[bytes, tuple[tuple[str, bytes], ...]]]:
+    """For each name written in a class statement's bases: the (file, class name) of those statements."""
+    files = project_source_files(top)
+    if files is None:
+        return None
+    found: dict[bytes, list[tuple[str, bytes]]] = {}
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        for name, bases in _class_statements(text):
+            for word in set(_WORD.findall(bases)):
+                found.setdefault(word, []).append((path, name))
+    return {word: tuple(statements) for word, statements in found.items()}
+
+
+# An attribute store (`Client.send = patched`) or `setattr(obj, "send", ...)` of a literal name.
+_ATTRIBUTE_REPLACED = re.compile(rb"\.([A-Za-z_]\w*)[ \t]*=(?!=)|setattr\([^,\n]*,[ \t]*[\"']([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=16)
+def replaced_attributes(top: str) -> Optional[frozenset[str]]:
+    """The names the source files under `top` store as attributes or give to `setattr` as a literal."""
+    files = project_source_files(top)
+    if files is None:
+        return None
+    found: set[bytes] = set()
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return None
+        for groups in _ATTRIBUTE_REPLACED.findall(text):
+            found.update(groups)
+    found.discard(b"")
+    return frozenset(word.decode("ascii", "replace") for word in found)
+
+
+@lru_cache(maxsize=1024)
+def may_be_overridden(top: str, class_name: str, method: str) -> bool:
+    """May a class statement of the project below `class_name` bind `method` in its body? Its
+    subclasses are found by the names in class statements' bases, again for theirs (a name shared
+    by two classes counts for both), and their bodies read from their files."""
+    index = _subclass_statements(top)
+    if index is None:
+        return True
+    seen = {class_name.encode("ascii", "replace")}
+    pending = list(seen)
+    while pending:
+        for path, subclass in index.get(pending.pop(), ()):
+            bodies = _class_body_names(path)
+            names = None if bodies is None else bodies.get(subclass.decode("ascii", "replace"))
+            if names is None or method in names:
+                return True
+            if subclass not in seen:
+                seen.add(subclass)
+                pending.append(subclass)
+    return False
+
+
+@lru_cache(maxsize=256)
+def _class_body_names(path: str) -> Optional[dict[str, frozenset[str]]]:
+    """For each class statement of the file, by name (two of one name merged): what its body binds."""
+    try:
+        with open(path, "rb") as handle:
+            tree = ast.parse(handle.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    found: dict[str, set[str]] = {}
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        names = found.setdefault(cls.name, set())
+        pending: list[ast.AST] = list(cls.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+                continue  # their own bodies bind their own names
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).partition(".")[0])
+            pending.extend(ast.iter_child_nodes(node))
+    return {name: frozenset(bound) for name, bound in found.items()}

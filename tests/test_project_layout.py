@@ -165,23 +165,23 @@ def test_packaging_folders_read_by_pattern_agree_with_the_toml_reader(text: str,
     assert where + ([root] if root else []) == folders
 
 
-def test_method_definitions_counts_defs_and_every_way_a_name_may_be_replaced(tmp_path: Path) -> None:
+def test_a_method_may_be_overridden_by_a_subclass_statement_of_the_project(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "a.py").write_text(
-        "class A:\n"
-        "    def send(self):\n        return 1\n"
-        "    async def close(self):\n        return None\n"
-        "    alias = send\n"
-        "def patch(b):\n"
-        "    b.flush = None\n"
-        "    setattr(b, 'drain', None)\n"
-        "    if b == 1:\n        pass\n"
+    (tmp_path / "base.py").write_text(
+        "class Base:\n    def send(self):\n        return 1\n    def close(self):\n        return 2\n"
+        "    def flush(self):\n        return 3\n"
     )
-    (tmp_path / "b.py").write_text("class B:\n    def send(self):\n        return 2\n")
-    project.method_definitions.cache_clear()
-    found = project.method_definitions(str(tmp_path))
-    assert found is not None
-    defined, replaced = found
-    assert defined["send"] == 2 and defined["close"] == 1 and defined["patch"] == 1
-    assert {"alias", "flush", "drain"} <= replaced
-    assert "close" not in replaced and "b" not in replaced
+    (tmp_path / "middle.py").write_text("from base import Base\nclass Middle(Base):\n    close = Base.send\n")
+    (tmp_path / "leaf.py").write_text("import middle\nclass Leaf(middle.Middle):\n    async def send(self):\n        pass\n")
+    (tmp_path / "other.py").write_text(
+        "class Unrelated:\n    def flush(self):\n        pass\n"
+        "def patch(obj):\n    obj.drain = None\n    setattr(obj, 'reset', None)\n    if obj == 1:\n        pass\n"
+    )
+    project.may_be_overridden.cache_clear()
+    top = str(tmp_path)
+    assert project.may_be_overridden(top, "Base", "send")  # two levels down
+    assert project.may_be_overridden(top, "Base", "close")  # assigned in a subclass's body
+    assert not project.may_be_overridden(top, "Base", "flush")  # only an unrelated class defines it
+    assert not project.may_be_overridden(top, "Leaf", "send")
+    replaced = project.replaced_attributes(top)
+    assert replaced is not None and {"drain", "reset"} <= replaced and "flush" not in replaced

@@ -287,7 +287,8 @@ class Evaluator(SpecializationModel):
         if callee is None:
             return None
         found = self._started_values(callee, awaited, scope, depth + 1) or self._awaited_call_of(callee, depth + 1)
-        return found if found is not None else self._specialized_call_result(callee, awaited, scope, True, depth)
+        found = found if found is not None else self._specialized_call_result(callee, awaited, scope, True, depth)
+        return found if found is not None else self._awaited_objects(awaited, scope, depth + 1)
 
     def _awaited_call_of(self, callee: Value, depth: int) -> Values:
         """What awaiting a call of `callee` gives."""

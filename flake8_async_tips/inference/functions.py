@@ -25,7 +25,7 @@ from flake8_async_tips.inference.values import (
     union_of,
 )
 from flake8_async_tips.kinds import CallableKind
-from flake8_async_tips.project import method_definitions
+from flake8_async_tips.project import may_be_overridden, replaced_attributes
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 # Decorators after which calling a def returns what its body returns.
@@ -79,19 +79,19 @@ class FunctionModel(ConstructionModel):
         return self._returned_values(function, depth + 1)
 
     def _overridden_nowhere(self, method: Definition) -> bool:
-        """A method of a subclassed class that nothing of the project may replace: its name has no
-        other `def` in the project's files (nor in the linted module as edited), and is never
-        assigned in an indented block, stored as an attribute or given to `setattr`. An override
-        outside the project is not looked for: the project's definitions are the judge."""
+        """A method of a subclassed class that nothing of the project may replace: no subclass in the
+        project's files defines its name (`project.may_be_overridden`), nor a class of the linted
+        module as edited, and no file stores it as an attribute or gives it to `setattr`. An
+        override outside the project is not looked for: the project's definitions are the judge."""
+        if method.module is not self:
+            return method.module._overridden_nowhere(method)
         name = method.node.name  # type: ignore[union-attr]
+        cls = method.scope.node
         top = self.layout.project_folder
-        if method.scope.kind is not ScopeKind.CLASS or top is None:
+        if not isinstance(cls, ast.ClassDef) or top is None or len(self.bindings.of(cls).names.get(name, ())) > 1:
             return False
-        found = method_definitions(top)
-        if found is None:
-            return False
-        defined, replaced = found
-        if defined.get(name, 0) > 1 or name in replaced:
+        replaced = replaced_attributes(top)
+        if replaced is None or name in replaced or may_be_overridden(top, cls.name, name):
             return False
         if self.bindings.walk_order is None:
             return True
@@ -145,9 +145,12 @@ class FunctionModel(ConstructionModel):
         for statement in _own_statements(node):
             if not isinstance(statement, ast.Return) or _returns_none(statement):
                 continue
-            if outlined and not isinstance(statement.value, (ast.Call, ast.Await)):
+            if outlined and _returns_instance(node, statement.value):  # type: ignore[arg-type]
+                instance = self._own_instance(function)  # `return self`, kept with the parameter's name
+                found = None if instance is None else frozenset({instance})
+            elif outlined and not isinstance(statement.value, (ast.Call, ast.Await)):
                 return None  # a decorator's `return wrapper`, kept for other questions, or a value cut away
-            if outlined and _delegates_to_instance(node, statement.value):  # type: ignore[arg-type]
+            elif outlined and _delegates_to_instance(node, statement.value):  # type: ignore[arg-type]
                 found = self._delegated_values(function, statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
             else:
                 found = self.values(statement.value, body_scope, depth + 1)  # type: ignore[arg-type]
@@ -159,13 +162,11 @@ class FunctionModel(ConstructionModel):
     def _delegated_values(self, method: Definition, value: ast.expr, scope: Scope, depth: int) -> Values:
         """`return await self._prepare(...)` of a method read in outline: what that call of the
         instance's method gives (the instance as `self` is in the method's body)."""
-        owner = self.bindings.method_class.get(id(method.node))
-        cls = None if owner is None else self._class_definition(owner)  # type: ignore[attr-defined]
-        if cls is None:
+        receiver = self._own_instance(method)
+        if receiver is None:
             return None
         call = value.value if isinstance(value, ast.Await) else value
         assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-        receiver = Instance(cls, exact=not self._subclassed_in_project(owner))  # type: ignore[attr-defined]
         found = self._member_values(receiver, call.func.attr, depth + 1)  # type: ignore[attr-defined]
         if found is None or len(found) != 1:
             return None
@@ -173,6 +174,12 @@ class FunctionModel(ConstructionModel):
         if isinstance(value, ast.Await):
             return self._awaited_call_of(callee, depth + 1)  # type: ignore[attr-defined]
         return self._called_values(callee, call, scope, depth + 1)  # type: ignore[attr-defined]
+
+    def _own_instance(self, method: Definition) -> Optional[Instance]:
+        """The instance a method's `self` is, as its body sees it."""
+        owner = self.bindings.method_class.get(id(method.node))
+        cls = None if owner is None else self._class_definition(owner)  # type: ignore[attr-defined]
+        return None if cls is None else Instance(cls, exact=not self._subclassed_in_project(owner))  # type: ignore
 
     def _awaited_returned_calls(self, function: Definition, depth: int) -> Values:
         """Awaiting the call of a plain def whose every `return` is a call (`return connect(dsn)`):
@@ -187,6 +194,40 @@ class FunctionModel(ConstructionModel):
         if not returns or not all(isinstance(statement.value, ast.Call) for statement in returns):
             return None
         return union_of(returns, lambda statement: self._awaited_values(statement.value, body_scope, depth + 1)) or None
+
+    def _awaited_objects(self, awaited: ast.Call, scope: Scope, depth: int) -> Values:
+        """`pool = await self.create_pool()`, the call making an instance of a class whose `__await__`
+        hands on a coroutine's (`return self._async__init__().__await__()`): what that coroutine gives."""
+        made = self.values(awaited, scope, depth + 1)  # type: ignore[attr-defined]
+        if not made or len(made) != 1 or depth > MAX_DEPTH:
+            return None
+        (instance,) = made
+        cls = self._resolved(instance.of, depth + 1) if isinstance(instance, Instance) else None
+        if not isinstance(cls, Definition) or not isinstance(cls.node, ast.ClassDef):
+            return None
+        receiver = Instance(cls, exact=instance.exact)  # type: ignore[union-attr]
+        methods = self._member_values(receiver, "__await__", depth + 1)  # type: ignore[attr-defined]
+        if not methods or len(methods) != 1:
+            return None
+        (method,) = methods
+        if not isinstance(method, Definition) or not isinstance(method.node, ast.FunctionDef):
+            return None
+        if method.overridable and not method.module._overridden_nowhere(method):
+            return None
+        return method.module._awaited_through(method, depth + 1)
+
+    def _awaited_through(self, method: Definition, depth: int) -> Values:
+        """What awaiting the object gives when every `return` of its plain `__await__` is a call's
+        `__await__()`: what awaiting that call gives (its body read whole in outline)."""
+        node = method.node
+        if node.decorator_list or self.bindings.of(node).is_generator or self.bindings.of(node).opaque:
+            return None
+        body_scope = self._body_scope(method)
+        returns = [statement for statement in _own_statements(node) if isinstance(statement, ast.Return)]
+        inner = [_awaiting_of(statement.value) for statement in returns]
+        if body_scope is None or not inner or None in inner:
+            return None
+        return union_of(inner, lambda call: self._awaited_values(call, body_scope, depth + 1)) or None
 
     def _yielded_values(self, function: Definition, depth: int) -> Values:
         """The values every `yield` of a generator def gives (unknown for a bare `yield` or `yield from`)."""
@@ -275,6 +316,15 @@ class FunctionModel(ConstructionModel):
         return CallableKind.GENERATOR_FUNCTION if is_generator else CallableKind.SYNC_FUNCTION
 
 
+def _returns_instance(method: ast.AST, value: ast.expr) -> bool:
+    """A kept `return self` of a method read in outline (the first parameter's name kept with it)."""
+    return (
+        isinstance(value, ast.Name)
+        and value.id == decorators.first_parameter(method)  # type: ignore[arg-type]
+        and decorators.first_parameter_binding(method) == "instance"  # type: ignore[arg-type]
+    )
+
+
 def _delegates_to_instance(method: ast.AST, value: ast.expr) -> bool:
     """A kept return of a method read in outline calling a method of its own instance (`self.x(...)`)."""
     call = value.value if isinstance(value, ast.Await) else value
@@ -299,3 +349,13 @@ def _annotation_scope(function: Definition) -> Scope:
     if named_itself and scope.kind is ScopeKind.CLASS and scope.parent is not None:
         return scope.parent
     return scope
+
+
+def _awaiting_of(value: Optional[ast.expr]) -> Optional[ast.Call]:
+    """`self._async__init__().__await__()` -> the call `self._async__init__()`."""
+    if not (isinstance(value, ast.Call) and not value.args and not value.keywords):
+        return None
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr == "__await__" and isinstance(func.value, ast.Call):
+        return func.value
+    return None

@@ -25,7 +25,8 @@ async def main(factory: Factory, holder: Holder):
     session.commit()  # error: ASY100
     (await plain_session("s")).commit()  # error: ASY100
     factory.repo().load("k")  # error: ASY100
-    factory.unannotated().load("k")  # an override may return anything
+    factory.unannotated().load("k")  # a RecordingFactory's returns a RecordingRepo
+    factory.built().load("k")  # error: ASY100
     Factory().unannotated().load("k")  # error: ASY100
     holder.repo.load("k")  # error: ASY100
     Holder().repo.load("k")  # error: ASY100
