@@ -341,6 +341,20 @@ NEEDS_AWAITABLE_ARGUMENTS = frozenset({"asyncio.gather"})
 NEEDS_ASYNC_FUNCTION_ARGUMENT = frozenset(
     {"trio.Nursery.start_soon", "trio.Nursery.start", "anyio.abc.TaskGroup.start_soon", "anyio.abc.TaskGroup.start"}
 )
+# Calls that run the callable at that position with the positional arguments after it (their keywords
+# are their own: `name=`, `backend=`): `nursery.start_soon(consumer, channel)` calls `consumer(channel)`.
+# Each entry checked by running it (tests/test_result_tables.py).
+CALLS_WITH_THE_REST = {
+    "trio.run": 0,
+    "trio.Nursery.start_soon": 0,
+    "trio.Nursery.start": 0,
+    "trio.to_thread.run_sync": 0,
+    "anyio.run": 0,
+    "anyio.abc.TaskGroup.start_soon": 0,
+    "anyio.abc.TaskGroup.start": 0,
+    "anyio.to_thread.run_sync": 0,
+    "asyncio.AbstractEventLoop.run_in_executor": 1,
+}
 # asyncio.wait refuses bare coroutines since 3.11.
 WAIT_REFUSES_COROUTINES = "asyncio.wait"
 

@@ -481,6 +481,49 @@ def named_elsewhere(top: str, name: str, linted: str) -> bool:
     return files is None or any(path != linted for path in files)
 
 
+def used_from_elsewhere(top: str, name: str, linted: str) -> bool:
+    """May another source file under `top` use `name` of the module `linted`? One that holds the word
+    and names the module too (`from .channels import consumer`, `import channels`); every file holding
+    it when a file naming the module star-imports (`from .channels import *` re-exports it unnamed).
+    A file whose name is no identifier (`channels-backpressure.py`) is no module an import names."""
+    files = files_naming(top, name)
+    linted = os.path.abspath(linted)
+    if files is None:
+        return True
+    others = files - {linted}
+    if not others:
+        return False
+    stem = os.path.splitext(os.path.basename(linted))[0]
+    if stem == "__init__":
+        stem = os.path.basename(os.path.dirname(linted))
+    if not stem.isidentifier():
+        return False
+    importers = files_naming(top, stem)
+    if importers is None or files_star_importing(top) is None:
+        return True
+    return bool(others & importers) or bool(importers & files_star_importing(top))  # type: ignore[operator]
+
+
+_STAR_IMPORT = re.compile(rb"\bimport[ \t]+\*")
+
+
+@lru_cache(maxsize=16)
+def files_star_importing(top: str) -> Optional[frozenset[str]]:
+    """The source files under `top` (absolute paths) with an `import *`; None when it cannot be told."""
+    found = files_naming(top, "import")
+    if found is None:
+        return None
+    starring: set[str] = set()
+    for path in found:
+        try:
+            with open(path, "rb") as handle:
+                if _STAR_IMPORT.search(handle.read()):
+                    starring.add(path)
+        except OSError:
+            return None
+    return frozenset(starring)
+
+
 @lru_cache(maxsize=1024)
 def files_naming(top: str, name: str) -> Optional[frozenset[str]]:
     """The source files under `top` (absolute paths) that hold `name` as a word; None when it cannot be told."""

@@ -185,3 +185,21 @@ def test_a_method_may_be_overridden_by_a_subclass_statement_of_the_project(tmp_p
     assert not project.may_be_overridden(top, "Leaf", "send")
     replaced = project.replaced_attributes(top)
     assert replaced is not None and {"drain", "reset"} <= replaced and "flush" not in replaced
+
+
+def test_a_module_function_is_used_from_elsewhere_only_by_a_file_that_names_its_module(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "feeds.py").write_text("def poll(feed):\n    return feed\n\ndef drain(feed):\n    return feed\n")
+    (tmp_path / "other.py").write_text("def poll():\n    return 1\n")  # its own `poll`
+    (tmp_path / "runner.py").write_text("from feeds import drain\ndrain(1)\n")
+    (tmp_path / "channels-example.py").write_text("def poll(feed):\n    return feed\n")
+    for cached in (project.files_naming, project.files_star_importing, project.project_source_files):
+        cached.cache_clear()
+    top, feeds = str(tmp_path), str(tmp_path / "feeds.py")
+    assert not project.used_from_elsewhere(top, "poll", feeds)
+    assert project.used_from_elsewhere(top, "drain", feeds)
+    assert not project.used_from_elsewhere(top, "poll", str(tmp_path / "channels-example.py"))
+    (tmp_path / "reexport.py").write_text("from feeds import *\n")
+    for cached in (project.files_naming, project.files_star_importing, project.project_source_files):
+        cached.cache_clear()
+    assert project.used_from_elsewhere(top, "poll", feeds)  # `from reexport import poll` may follow

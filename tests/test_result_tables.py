@@ -558,3 +558,67 @@ def test_a_new_event_loop_is_what_the_table_says(factory: str) -> None:
         assert loop.run_until_complete(asyncio.sleep(0, "slept")) == "slept"
     finally:
         loop.close()
+
+
+def _run_spawner(spawner: str, callee: Any, first: object, second: object) -> None:
+    """Run `callee` through `spawner` (a name of CALLS_WITH_THE_REST) with `first, second` after it."""
+    position = known_apis.CALLS_WITH_THE_REST[spawner]
+    before = (None,) * position  # `loop.run_in_executor(None, fn, ...)`: the executor first
+    library = spawner.partition(".")[0]
+    module = pytest.importorskip(library)
+    if spawner in ("trio.run", "anyio.run"):
+        module.run(callee, first, second)
+        return
+    if spawner.endswith(".to_thread.run_sync"):
+
+        async def in_thread() -> None:
+            await module.to_thread.run_sync(callee, first, second)
+
+        module.run(in_thread)
+        return
+    if spawner.startswith("asyncio."):
+
+        async def in_executor() -> None:
+            await asyncio.get_running_loop().run_in_executor(*before, callee, first, second)
+
+        asyncio.run(in_executor())
+        return
+
+    async def in_group() -> None:
+        opened = module.open_nursery() if library == "trio" else module.create_task_group()
+        async with opened as group:
+            if spawner.endswith(".start"):
+                await group.start(callee, first, second)
+            else:
+                group.start_soon(callee, first, second)
+
+    module.run(in_group)
+
+
+@pytest.mark.parametrize("spawner", sorted(known_apis.CALLS_WITH_THE_REST))
+def test_a_spawner_calls_its_callable_with_the_arguments_after_it(spawner: str) -> None:
+    """`nursery.start_soon(consumer, channel)` calls `consumer(channel)`: what call-site inference counts as a call."""
+    received: list[tuple[Any, ...]] = []
+    first, second = object(), object()
+    if spawner.endswith("run_sync") or spawner.endswith("run_in_executor"):
+
+        def callee(*arguments: Any) -> None:
+            received.append(arguments)
+
+    elif spawner.endswith(".start"):
+
+        async def callee(*arguments: Any, task_status: Any) -> None:  # type: ignore[misc]
+            received.append(arguments)
+            task_status.started()
+
+    else:
+
+        async def callee(*arguments: Any) -> None:  # type: ignore[misc]
+            received.append(arguments)
+
+    _run_spawner(spawner, callee, first, second)
+    assert received == [(first, second)]
+    owner, _, method = spawner.rpartition(".")
+    if owner in ("trio.Nursery", "anyio.abc.TaskGroup", "asyncio.AbstractEventLoop"):
+        parameters = list(inspect.signature(getattr(_class_named(owner), method)).parameters)
+        assert parameters.index("self") == 0 and len(parameters) > known_apis.CALLS_WITH_THE_REST[spawner] + 1

@@ -21,7 +21,10 @@ not decorated) holds an instance of a class when all of these hold:
   no call unpacks `*args`/`**kwargs`, and none leaves the parameter to its
   default;
 - its name is used nowhere else in the module than as the callee of those
-  calls, or handed to a library call of the tables that calls it back with
+  calls (a spawner of the tables counts as one: `nursery.start_soon(consumer,
+  channel)`, `tg.start_soon`, `trio.run`, `anyio.run`, `to_thread.run_sync`,
+  `loop.run_in_executor(None, fn, ...)` call it with the positional
+  arguments after it), or handed to a library call of the tables that calls it back with
   objects of its own making (`asyncio.start_server(handle, ...)` and
   `start_unix_server` call `handle(reader, writer)` with a StreamReader
   and a StreamWriter; `trio.serve_tcp(handler, port)`, also through
@@ -30,10 +33,13 @@ not decorated) holds an instance of a class when all of these hold:
   callback, stored, returned, decorated, named in a string (`__all__`,
   `getattr`, `mock.patch("mod.poll")`) or rebound;
 - for a module-level function, no other source file of the project holds
-  its name as a word: another module that imports it may call it with
-  anything (the project is the folder with pyproject.toml, setup.cfg,
+  its name as a word and names the module too (`from .feeds import poll`,
+  `import feeds`), nor, when a file naming the module star-imports, any
+  other file holding the name: another module that imports it may call it
+  with anything (the project is the folder with pyproject.toml, setup.cfg,
   setup.py, tox.ini, pytest.ini or .git above the file, else the import
-  root of its package);
+  root of its package). A file whose name is no identifier
+  (`channels-backpressure.py`, a script) is imported by no module;
 - the function does not test what the parameter is: no `isinstance`,
   `issubclass`, `hasattr`, `getattr`, `callable`, `type()`, `__class__`,
   `inspect`/`asyncio` `is...` predicate or `match` on it.
@@ -56,7 +62,7 @@ from flake8_async_tips.bindings import Binding
 from flake8_async_tips.decorators import name_leaf
 from flake8_async_tips.inference.fixtures import FixtureModel
 from flake8_async_tips.inference.values import MAX_DEPTH, Definition, External, Instance, Values, canonical_class
-from flake8_async_tips.project import named_elsewhere
+from flake8_async_tips.project import used_from_elsewhere
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 _Function = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -166,7 +172,7 @@ class CallSiteModel(FixtureModel):
                 continue  # another object of that name, in a scope of its own
             if len(bindings) != 1:
                 return None  # maybe rebound
-            call = references.calls.get(id(load))
+            call = references.calls.get(id(load)) or self._spawned_call(references.arguments.get(id(load)), scope)
             if call is not None:
                 calls.append((call, scope))
                 continue
@@ -197,6 +203,17 @@ class CallSiteModel(FixtureModel):
         if entry is None or where not in entry[:2]:
             return None
         return call, name  # type: ignore[return-value]
+
+    def _spawned_call(self, passed_to: Optional[tuple[ast.Call, Union[int, str]]], scope: Scope) -> Optional[ast.Call]:
+        """`nursery.start_soon(consumer, channel)`: the call it makes, `consumer(channel)`, when the
+        function is the callable a spawner of the tables runs with the positional arguments after it."""
+        if passed_to is None or not isinstance(passed_to[1], int):
+            return None
+        call, where = passed_to
+        if known_apis.CALLS_WITH_THE_REST.get(self._canonical_name(call.func, scope) or "") != where:
+            return None
+        made = ast.Call(func=call.args[where], args=call.args[where + 1:], keywords=[])
+        return ast.copy_location(made, call)
 
     def _canonical_name(self, expr: ast.expr, scope: Scope) -> Optional[str]:
         name = self.qualified_name(expr, scope)  # type: ignore[attr-defined]
@@ -331,4 +348,4 @@ class CallSiteModel(FixtureModel):
         top = layout.project_folder
         if top is None or layout.file_name is None:
             return True
-        return named_elsewhere(top, name, os.path.join(layout.directory, layout.file_name))
+        return used_from_elsewhere(top, name, os.path.join(layout.directory, layout.file_name))
