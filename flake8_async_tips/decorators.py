@@ -42,15 +42,9 @@ instance of that class, so what its plain methods return is followed
 (`stream = self._make_one()`). A class that is subclassed, or one whose
 project cannot be read through, is judged only by what every override
 keeps (a coroutine function stays one), except for a method no definition
-of the project can replace: no class statement below its class (found by
-the names in the bases of every class statement of the project, then
-theirs; a name two classes share counts for both) binds its name in its
-body, and no source file stores the name as an attribute
-(`Client.send = patched`) or gives it to `setattr` as a literal. Its own
-body then says what it returns (`return await self._prepare(query)` in a
-subclassed Connection). A subclass made outside the project (by a
-library's user, or by `type(...)` or a computed `setattr` at run time) is
-not seen.
+of the project can replace, judged by its own body (below, "Methods no
+definition of the project replaces"). A subclass made outside the project
+(by a library's user, or by `type(...)` at run time) is not seen.
 
 What a decorated def returns is what its body returns when every
 decorator keeps it: one of the table's, or a decorator of the project read

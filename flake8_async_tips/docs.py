@@ -348,12 +348,14 @@ def _inference_notes() -> list[str]:
         metaclasses,
         operators,
         overloads,
+        overrides,
         specialization,
     )
 
     lines = ["## What the inference reads", ""]
     notes = (
         ("Decorated callees", decorators),
+        ("Methods no definition of the project replaces", overrides),
         ("Annotations", annotations),
         ("Overloads chosen by the type of `self`", overloads),
         ("Instance attributes stored in other modules", instance_stores),

@@ -26,6 +26,7 @@ LAYERS = [
     "project_names",
     "metaclasses",
     "classes",
+    "overrides",
     "instance_stores",
     "construction",
     "functions",

@@ -25,7 +25,6 @@ from flake8_async_tips.inference.values import (
     union_of,
 )
 from flake8_async_tips.kinds import CallableKind
-from flake8_async_tips.project import may_be_overridden, replaced_attributes
 from flake8_async_tips.scopes import Scope, ScopeKind
 
 # Decorators after which calling a def returns what its body returns.
@@ -77,30 +76,6 @@ class FunctionModel(ConstructionModel):
         if function.overridable and not self._overridden_nowhere(function):
             return None
         return self._returned_values(function, depth + 1)
-
-    def _overridden_nowhere(self, method: Definition) -> bool:
-        """A method of a subclassed class that nothing of the project may replace: no subclass in the
-        project's files defines its name (`project.may_be_overridden`), nor a class of the linted
-        module as edited, and no file stores it as an attribute or gives it to `setattr`. An
-        override outside the project is not looked for: the project's definitions are the judge."""
-        if method.module is not self:
-            return method.module._overridden_nowhere(method)
-        name = method.node.name  # type: ignore[union-attr]
-        cls = method.scope.node
-        top = self.layout.project_folder
-        if not isinstance(cls, ast.ClassDef) or top is None or len(self.bindings.of(cls).names.get(name, ())) > 1:
-            return False
-        replaced = replaced_attributes(top)
-        if replaced is None or name in replaced or may_be_overridden(top, cls.name, name):
-            return False
-        if self.bindings.walk_order is None:
-            return True
-        # The linted module as the editor has it, which may differ from the disk.
-        if name in self.bindings.stored_attributes:
-            return False
-        root = self.bindings.root_scope
-        classes = [scope.node for scope in root.preorder() if isinstance(scope.node, ast.ClassDef)]
-        return sum(len(self.bindings.of(node).names.get(name, ())) for node in classes) <= 1
 
     def _is_plain_result(self, function: Definition, kind: str, depth: int) -> bool:
         """A def of `kind` (no generator) whose decorators, if any, leave what a call returns as it is."""

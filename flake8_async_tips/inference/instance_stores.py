@@ -36,7 +36,8 @@ import ast
 from typing import Optional
 
 from flake8_async_tips import decorators
-from flake8_async_tips.inference.classes import _FOUND, ClassModel
+from flake8_async_tips.inference.classes import _FOUND
+from flake8_async_tips.inference.overrides import OverrideModel
 from flake8_async_tips.outline import AWAIT, CALL
 from flake8_async_tips.inference.values import (
     MAX_DEPTH,
@@ -54,7 +55,7 @@ from flake8_async_tips.scopes import Scope, ScopeKind
 MAX_CLASSES_ON_THE_WAY = 32
 
 
-class InstanceStoreModel(ClassModel):
+class InstanceStoreModel(OverrideModel):
     """What the kept `self.<name> = <chain>` stores of outlined modules give an instance."""
 
     def _kept_store_values(self, cls: Definition, attribute: str, receiver: Optional[Instance], depth: int) -> Values:
