@@ -30,6 +30,17 @@ from flake8_async_tips.scopes import Scope, ScopeKind
 from flake8_async_tips.verdict import Verdict
 
 _KEEPS = frozenset({decorators.KEEPS})
+_ANEXT = External("builtins.anext")
+# What an object holds that certainly has `__anext__`: an async generator, or one annotated so.
+_ASYNC_ITERATORS = frozenset(
+    {
+        "types.AsyncGeneratorType",
+        "collections.abc.AsyncIterator",
+        "collections.abc.AsyncGenerator",
+        "typing.AsyncIterator",
+        "typing.AsyncGenerator",
+    }
+)
 _UNKNOWN_EFFECT = frozenset({decorators.UNKNOWN})
 
 _EXTERNAL_TO_CALLABLE = {
@@ -236,6 +247,8 @@ class CallableKinds(Evaluator):
         if len(found) != 1:
             return None
         (value,) = found
+        if value == _ANEXT and call.args and self._certainly_async_iterator(call.args[0], scope):
+            return "awaitable"  # `anext(steps)`: the step it would take, never taken
         if isinstance(value, External):
             made = _table_instance(canonical_class(value.name))
             if made is not None and made.of.name in known_apis.COROUTINE_WRAPPERS:  # type: ignore[union-attr]
@@ -244,6 +257,24 @@ class CallableKinds(Evaluator):
         methods = self._call_methods(value, 0) if isinstance(value, Instance) else [value]
         results = {self._annotated_result(method) for method in methods}
         return results.pop() if len(results) == 1 else None
+
+    def _certainly_async_iterator(self, expr: ast.expr, scope: Scope) -> bool:
+        """An async generator, an object annotated as an async iterator, or an instance of a class
+        of the project that defines `__anext__`: what `anext()` makes an awaitable of."""
+        if isinstance(expr, ast.Call) and self.callee_kind(expr, scope) == CallableKind.ASYNC_GENERATOR_FUNCTION:
+            return True
+        found = self.values(expr, scope)
+        if not found:
+            return False
+        for value in found:
+            of = self._resolved(value.of) if isinstance(value, Instance) else None
+            if isinstance(of, External) and canonical_class(of.name) in _ASYNC_ITERATORS:
+                continue
+            if not isinstance(of, Definition) or not isinstance(of.node, ast.ClassDef):
+                return False
+            if of.module.class_defines(of, "__anext__") is not Verdict.YES:
+                return False
+        return True
 
     def runs_body_at_call(self, call: ast.Call, scope: Scope) -> bool:
         """Does the call run a plain def's body, which may raise before any awaitable is made?

@@ -75,6 +75,9 @@ class ClassModel(MetaclassModel):
         stored = attribute in self.bindings.stored_attributes
         if stored and not self._stored_only_on_self(cls, attribute):
             return None
+        stores = self.bindings.attribute_stores.get(attribute, [])
+        if stored and self.bindings.walk_order is not None and not any(self._reaches(cls, s, depth) for s in stores):
+            stored = False  # only other classes' instances (`self.loop = loop` in a helper class of a test)
         annotation = self._class_annotations(cls.node).get(attribute)
         if annotation is not None:
             # What the class declares its instances hold; the stores on `self` a body read in
@@ -126,6 +129,10 @@ class ClassModel(MetaclassModel):
             return False
         stores = self.bindings.attribute_stores.get(attribute, [])
         return all(self._self_store_class(store) is not None for store in stores)
+
+    def _reaches(self, cls: Definition, store: Binding, depth: int) -> bool:
+        owner = self._self_store_class(store)
+        return owner is None or self._related_classes(cls, owner, depth + 1)
 
     def _stored_below_only(self, cls: Definition, attribute: str, depth: int) -> bool:
         """Is every store of `attribute` in this module `self.<attribute> = ...` in a method of a

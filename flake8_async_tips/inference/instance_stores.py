@@ -73,6 +73,12 @@ class InstanceStoreModel(OverrideModel):
             module = klass.module
             if attribute not in module.bindings.stored_attributes:
                 continue
+            if module.bindings.walk_order is not None and attribute not in module.bindings.unrecorded_stores:
+                # Read in full (the linted module): its stores are recorded with their classes.
+                stores = module.bindings.attribute_stores.get(attribute, [])
+                if any(module._reaches(cls, store, depth + 1) for store in stores):
+                    return None
+                continue  # only other classes' instances (`self.loop = loop` in a helper class of a test)
             kept = module.bindings.self_store_values.get(attribute)
             if kept is None or attribute in module.bindings.unrecorded_stores:
                 return None
