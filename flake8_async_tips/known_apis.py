@@ -202,6 +202,8 @@ _AIOSQLITE_RESULTS = {
 }
 _AIOSQLITE_WRAPPED = (*_AIOSQLITE_RESULTS, "execute_insert", "execute_fetchall")
 
+_AIOFILES_TEMPORARY_FILES = ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile")
+
 # `with X(...) as v` / `async with X(...) as v`: what v is, where it is not X itself.
 ENTERED_AS = {
     "trio.open_nursery": "trio.Nursery",
@@ -218,6 +220,8 @@ ENTERED_AS = {
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     "aiofiles.open": "aiofiles.open()",
     "aiofiles.threadpool.open": "aiofiles.open()",
+    # aiofiles' temporary files: text or binary file objects, or a spooled one, with the same coroutines.
+    **{f"aiofiles.tempfile.{opener}": "aiofiles.open()" for opener in _AIOFILES_TEMPORARY_FILES},
     **{f"aiosqlite.Connection.{method}": made for method, made in _AIOSQLITE_RESULTS.items()},
 }
 
@@ -235,6 +239,7 @@ AWAITED_AS = {
     "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
     "aiofiles.open": "aiofiles.open()",
     "aiofiles.threadpool.open": "aiofiles.open()",
+    **{f"aiofiles.tempfile.{opener}": "aiofiles.open()" for opener in _AIOFILES_TEMPORARY_FILES},
     # anyio's and trio's connections, listeners, sockets, files and processes: what user code
     # gets from them where the library's source is not read (the tables answer for these
     # libraries). `connect_tcp` gives a SocketStream, or with `tls=True` a TLSStream: both ByteStreams.

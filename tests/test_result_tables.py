@@ -121,6 +121,17 @@ async def _awaited_and_entered(tmp_path: Path) -> None:
             _check_file_handle(handle)
             CHECKED_AWAITED[opener] = _FileHandle
             await handle.close()
+    temporary_files = importlib.import_module("aiofiles.tempfile")
+    for name in ("TemporaryFile", "NamedTemporaryFile", "SpooledTemporaryFile"):
+        open_temporary = getattr(temporary_files, name)
+        for mode in ("w+", "wb+"):
+            async with open_temporary(mode=mode) as handle:
+                _check_file_handle(handle)
+                CHECKED_ENTERED[f"aiofiles.tempfile.{name}"] = _FileHandle
+            handle = await open_temporary(mode=mode)
+            _check_file_handle(handle)
+            CHECKED_AWAITED[f"aiofiles.tempfile.{name}"] = _FileHandle
+            await handle.close()
 
     if importlib.util.find_spec("aiofile") is not None:
         import aiofile

@@ -241,8 +241,10 @@ class CallableKinds(Evaluator):
         if all(
             isinstance(value, AwaitableCallable)
             or (isinstance(value, External) and value.name in known_apis.AWAITABLE_METHODS)
+            or (len(found) > 1 and self.callable_kind(value) == CallableKind.COROUTINE_FUNCTION)
             for value in found
         ):
+            # Also `self.send` stored from a `send: Send` parameter and from an `async def` (starlette's gzip).
             return "awaitable"
         if len(found) != 1:
             return None
