@@ -15,6 +15,7 @@ from flake8_async_tips.bodies import is_stub
 from flake8_async_tips.inference.evaluator import Evaluator
 from flake8_async_tips.inference.syntax import _own_statements, _returns_a_value
 from flake8_async_tips.inference.values import (
+    ASYNC,
     MAX_DEPTH,
     AwaitableCallable,
     Definition,
@@ -31,6 +32,16 @@ from flake8_async_tips.verdict import Verdict
 
 _KEEPS = frozenset({decorators.KEEPS})
 _ANEXT = External("builtins.anext")
+# What calling an object may be known to make, by its `__call__`.
+_CALLED_OBJECT_KINDS = frozenset(
+    {
+        CallableKind.COROUTINE_FUNCTION,
+        CallableKind.ASYNC_GENERATOR_FUNCTION,
+        CallableKind.GENERATOR_FUNCTION,
+        CallableKind.ASYNC_CONTEXT_FACTORY,
+        CallableKind.SYNC_CONTEXT_FACTORY,
+    }
+)
 # What an object holds that certainly has `__anext__`: an async generator, or one annotated so.
 _ASYNC_ITERATORS = frozenset(
     {
@@ -70,10 +81,10 @@ class CallableKinds(Evaluator):
             # `Callable[..., Coroutine[...]]` makes coroutines; `Callable[..., Awaitable[T]]` any awaitable.
             return CallableKind.COROUTINE_FUNCTION if value.coroutine else CallableKind.UNKNOWN
         if isinstance(value, Instance):
-            # An object called: its class's `__call__` (every overload of it) decides.
+            # An object called: its class's `__call__` (every overload of it) decides what the call makes
+            # (trio's `Sequencer.__call__` is an `@asynccontextmanager`: `async with seq(0):`).
             calls = {self._declared_kind(method, depth + 1) for method in self._call_methods(value, depth + 1)}
-            coroutine = calls == {CallableKind.COROUTINE_FUNCTION}
-            return CallableKind.COROUTINE_FUNCTION if coroutine else CallableKind.UNKNOWN
+            return calls.pop() if len(calls) == 1 and calls <= _CALLED_OBJECT_KINDS else CallableKind.UNKNOWN
         if isinstance(value, External):
             if value.name in known_apis.COROUTINE_FUNCTIONS or value.name in self.declared_coroutine_functions:
                 return CallableKind.COROUTINE_FUNCTION
@@ -241,6 +252,7 @@ class CallableKinds(Evaluator):
         if all(
             isinstance(value, AwaitableCallable)
             or (isinstance(value, External) and value.name in known_apis.AWAITABLE_METHODS)
+            or (isinstance(value, External) and _async_generator_method(value.name))
             or (len(found) > 1 and self.callable_kind(value) == CallableKind.COROUTINE_FUNCTION)
             for value in found
         ):
@@ -270,7 +282,9 @@ class CallableKinds(Evaluator):
             return False
         for value in found:
             of = self._resolved(value.of) if isinstance(value, Instance) else None
-            if isinstance(of, External) and canonical_class(of.name) in _ASYNC_ITERATORS:
+            if isinstance(of, External) and (
+                canonical_class(of.name) in _ASYNC_ITERATORS or _is_async_generator_object(of.name)
+            ):
                 continue
             if not isinstance(of, Definition) or not isinstance(of.node, ast.ClassDef):
                 return False
@@ -339,8 +353,9 @@ class CallableKinds(Evaluator):
         if not isinstance(expr, (ast.Name, ast.Attribute)):
             return Verdict.NO if isinstance(expr, (ast.Call, ast.Await, ast.Constant)) else Verdict.UNKNOWN
         found = self.values(expr, scope)
-        if not found or any(isinstance(value, (Partial, AwaitableCallable)) for value in found):
-            # A partial object is callable but is no function: asyncio names it differently.
+        if not found or any(isinstance(value, (Partial, AwaitableCallable, Instance)) for value in found):
+            # A partial object is callable but is no function: asyncio names it differently; nor is an
+            # object with `__call__`.
             # What an annotated callable is, a function or an object with `__call__`, is not known.
             return Verdict.UNKNOWN
         kinds = {self.callable_kind(value) for value in found}
@@ -366,3 +381,14 @@ class CallableKinds(Evaluator):
         if isinstance(value, External) and value.name in _NON_AWAITABLE_RESULTS:
             return Verdict.YES
         return Verdict.UNKNOWN
+
+
+def _is_async_generator_object(name: str) -> bool:
+    """`anyio.itertools.count()`: the tables' name for what calling a library's async generator function makes."""
+    return name.endswith("()") and known_apis.ITERATION_PROTOCOLS.get(name) == {ASYNC}
+
+
+def _async_generator_method(name: str) -> bool:
+    """`anyio.itertools.count().aclose`: a method of an async generator that makes an awaitable."""
+    made, _, method = name.rpartition(".")
+    return method in ("asend", "athrow", "aclose") and _is_async_generator_object(made)
