@@ -499,29 +499,21 @@ def used_from_elsewhere(top: str, name: str, linted: str) -> bool:
     if not stem.isidentifier():
         return False
     importers = files_naming(top, stem)
-    if importers is None or files_star_importing(top) is None:
+    if importers is None or others & importers:
         return True
-    return bool(others & importers) or bool(importers & files_star_importing(top))  # type: ignore[operator]
+    return any(_star_imports(path) for path in importers - {linted})
 
 
 _STAR_IMPORT = re.compile(rb"\bimport[ \t]+\*")
 
 
-@lru_cache(maxsize=16)
-def files_star_importing(top: str) -> Optional[frozenset[str]]:
-    """The source files under `top` (absolute paths) with an `import *`; None when it cannot be told."""
-    found = files_naming(top, "import")
-    if found is None:
-        return None
-    starring: set[str] = set()
-    for path in found:
-        try:
-            with open(path, "rb") as handle:
-                if _STAR_IMPORT.search(handle.read()):
-                    starring.add(path)
-        except OSError:
-            return None
-    return frozenset(starring)
+def _star_imports(path: str) -> bool:
+    """Does the file hold an `import *` (True when it cannot be read)?"""
+    try:
+        with open(path, "rb") as handle:
+            return _STAR_IMPORT.search(handle.read()) is not None
+    except OSError:
+        return True
 
 
 @lru_cache(maxsize=1024)
@@ -605,19 +597,8 @@ def names_in_class_bases(top: str) -> Optional[frozenset[str]]:
     A class whose name is not among them has no subclass in the project
     (short of one made by `type(...)` at run time). None when it cannot be told.
     """
-    files = project_source_files(top)
-    if files is None:
-        return None
-    found: set[bytes] = set()
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError:
-            return None
-        for _, bases in _class_statements(text):
-            found.update(_WORD.findall(bases))
-    return frozenset(word.decode("ascii", "replace") for word in found)
+    index = _subclass_statements(top)
+    return None if index is None else frozenset(word.decode("ascii", "replace") for word in index)
 
 
 def _class_statements(text: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -654,8 +635,10 @@ def _subclass_statements(top: str) -> Optional[dict[bytes, tuple[tuple[str, byte
     return {word: tuple(statements) for word, statements in found.items()}
 
 
-# An attribute store (`Client.send = patched`) or `setattr(obj, "send", ...)` of a literal name.
-_ATTRIBUTE_REPLACED = re.compile(rb"\.([A-Za-z_]\w*)[ \t]*=(?!=)|setattr\([^,\n]*,[ \t]*[\"']([A-Za-z_]\w*)")
+# An attribute store (`Client.send = patched`) or `setattr(obj, "send", ...)` of a literal name: two
+# patterns, each starting with a literal the regex engine searches for fast.
+_ATTRIBUTE_STORED = re.compile(rb"\.([A-Za-z_]\w*)[ \t]*=(?!=)")
+_ATTRIBUTE_SET = re.compile(rb"setattr\([^,\n]*,[ \t]*[\"']([A-Za-z_]\w*)")
 
 
 @lru_cache(maxsize=16)
@@ -671,10 +654,14 @@ def replaced_attributes(top: str) -> Optional[frozenset[str]]:
                 text = handle.read()
         except OSError:
             return None
-        for groups in _ATTRIBUTE_REPLACED.findall(text):
-            found.update(groups)
-    found.discard(b"")
+        found.update(_ATTRIBUTE_STORED.findall(text))
+        if b"setattr(" in text:
+            found.update(_ATTRIBUTE_SET.findall(text))
     return frozenset(word.decode("ascii", "replace") for word in found)
+
+
+# More subclass statements than this below one class and the answer is "it may be overridden".
+MAX_SUBCLASS_STATEMENTS = 400
 
 
 @lru_cache(maxsize=1024)
@@ -685,18 +672,45 @@ def may_be_overridden(top: str, class_name: str, method: str) -> bool:
     index = _subclass_statements(top)
     if index is None:
         return True
+    below: dict[str, set[str]] = {}  # file -> the subclasses it holds
     seen = {class_name.encode("ascii", "replace")}
     pending = list(seen)
+    count = 0
     while pending:
         for path, subclass in index.get(pending.pop(), ()):
-            bodies = _class_body_names(path)
-            names = None if bodies is None else bodies.get(subclass.decode("ascii", "replace"))
-            if names is None or method in names:
+            below.setdefault(path, set()).add(subclass.decode("ascii", "replace"))
+            count += 1
+            if count > MAX_SUBCLASS_STATEMENTS:
                 return True
             if subclass not in seen:
                 seen.add(subclass)
                 pending.append(subclass)
+    for path, subclasses in below.items():
+        if not _holds_word(path, method):
+            continue  # the name is bound nowhere in the file: no class there binds it
+        bodies = _class_body_names(path)
+        if bodies is None or any(method in bodies.get(subclass, {method}) for subclass in subclasses):
+            return True
     return False
+
+
+def _holds_word(path: str, word: str) -> bool:
+    """May the file bind `word` anywhere (True when it cannot be read)? The cheap question before a
+    parse: the word after `def`, `as`, an `import` or a `for`, or followed by a `=` on its line."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return True
+    return word.encode("ascii", "replace") in text and _binding_form(word).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _binding_form(word: str) -> re.Pattern[bytes]:
+    escaped = re.escape(word.encode("ascii", "replace"))
+    return re.compile(
+        rb"\b" + escaped + rb"\b[^\n]*=|(?:def|as|for)[ \t]+" + escaped + rb"\b|import[^\n]*\b" + escaped + rb"\b"
+    )
 
 
 @lru_cache(maxsize=256)

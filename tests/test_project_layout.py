@@ -112,6 +112,7 @@ def test_names_in_class_bases_reads_each_class_statement_from_its_indentation(tm
         "pkg/empty.py": "def f():\n    return 1\n",
     })
     project.names_in_class_bases.cache_clear()
+    project._subclass_statements.cache_clear()
     project.project_source_files.cache_clear()
     found = project.names_in_class_bases(str(tmp_path))
     # A class statement after `;` is not seen: the names are a superset only of what
@@ -193,13 +194,13 @@ def test_a_module_function_is_used_from_elsewhere_only_by_a_file_that_names_its_
     (tmp_path / "other.py").write_text("def poll():\n    return 1\n")  # its own `poll`
     (tmp_path / "runner.py").write_text("from feeds import drain\ndrain(1)\n")
     (tmp_path / "channels-example.py").write_text("def poll(feed):\n    return feed\n")
-    for cached in (project.files_naming, project.files_star_importing, project.project_source_files):
+    for cached in (project.files_naming, project.project_source_files):
         cached.cache_clear()
     top, feeds = str(tmp_path), str(tmp_path / "feeds.py")
     assert not project.used_from_elsewhere(top, "poll", feeds)
     assert project.used_from_elsewhere(top, "drain", feeds)
     assert not project.used_from_elsewhere(top, "poll", str(tmp_path / "channels-example.py"))
     (tmp_path / "reexport.py").write_text("from feeds import *\n")
-    for cached in (project.files_naming, project.files_star_importing, project.project_source_files):
+    for cached in (project.files_naming, project.project_source_files):
         cached.cache_clear()
     assert project.used_from_elsewhere(top, "poll", feeds)  # `from reexport import poll` may follow

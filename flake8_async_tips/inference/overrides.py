@@ -38,8 +38,10 @@ class OverrideModel(ClassModel):
         top = self.layout.project_folder
         if not isinstance(cls, ast.ClassDef) or top is None or len(self.bindings.of(cls).names.get(name, ())) > 1:
             return False
+        if may_be_overridden(top, cls.name, name):
+            return False
         replaced = replaced_attributes(top)
-        if replaced is None or name in replaced or may_be_overridden(top, cls.name, name):
+        if replaced is None or name in replaced:
             return False
         if self.bindings.walk_order is None:
             return True
