@@ -715,26 +715,61 @@ def _binding_form(word: str) -> re.Pattern[bytes]:
 
 @lru_cache(maxsize=256)
 def _class_body_names(path: str) -> Optional[dict[str, frozenset[str]]]:
-    """For each class statement of the file, by name (two of one name merged): what its body binds."""
+    """For each class statement of the file, by name (two of one name merged): what its body binds.
+
+    Only statements are walked (the bodies of compound statements, defs and classes): a name a
+    class body binds is a def's, a class's, an import's, a handler's or a target's. A file with
+    `:=` has its class bodies' statements walked whole, for the targets inside expressions."""
     try:
         with open(path, "rb") as handle:
-            tree = ast.parse(handle.read())
+            text = handle.read()
+        tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError):
         return None
+    whole = b":=" in text
     found: dict[str, set[str]] = {}
-    for cls in ast.walk(tree):
-        if not isinstance(cls, ast.ClassDef):
-            continue
-        names = found.setdefault(cls.name, set())
-        pending: list[ast.AST] = list(cls.body)
-        while pending:
-            node = pending.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-                continue  # their own bodies bind their own names
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                names.add(node.id)
-            elif isinstance(node, ast.alias):
-                names.add((node.asname or node.name).partition(".")[0])
-            pending.extend(ast.iter_child_nodes(node))
+    statements: list[ast.AST] = list(tree.body)
+    while statements:
+        node = statements.pop()
+        if isinstance(node, ast.ClassDef):
+            _bound_in_body(node, found.setdefault(node.name, set()), whole)
+        statements.extend(_child_statements(node))
     return {name: frozenset(bound) for name, bound in found.items()}
+
+
+def _child_statements(node: ast.AST) -> list[ast.AST]:
+    return [
+        child
+        for field in ("body", "orelse", "finalbody", "handlers", "cases")
+        for child in getattr(node, field, ())
+        if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))
+    ]
+
+
+def _bound_in_body(cls: ast.ClassDef, names: set[str], whole: bool) -> None:
+    pending: list[ast.AST] = list(cls.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue  # their own bodies bind their own names
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+        if isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            targets = [node.target]
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+        if whole and isinstance(node, ast.stmt):
+            targets = [node]  # its expressions too (a walrus target), not the bodies it holds
+        for target in targets:
+            for sub in ast.walk(target):
+                if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                    names.add(sub.id)
+                elif isinstance(sub, ast.MatchAs) and sub.name:
+                    names.add(sub.name)
+        pending.extend(_child_statements(node))
