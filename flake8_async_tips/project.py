@@ -696,7 +696,7 @@ def may_be_overridden(top: str, class_name: str, method: str) -> bool:
 
 def _holds_word(path: str, word: str) -> bool:
     """May the file bind `word` anywhere (True when it cannot be read)? The cheap question before a
-    parse: the word after `def`, `as`, an `import` or a `for`, or followed by a `=` on its line."""
+    parse (`_binding_form`)."""
     try:
         with open(path, "rb") as handle:
             text = handle.read()
@@ -707,9 +707,13 @@ def _holds_word(path: str, word: str) -> bool:
 
 @lru_cache(maxsize=1024)
 def _binding_form(word: str) -> re.Pattern[bytes]:
+    """The word on the target side of a `=` (before the line's first `=`, not called there), or after
+    `def`, `class`, `as` or `for`, or in an `import`."""
     escaped = re.escape(word.encode("ascii", "replace"))
     return re.compile(
-        rb"\b" + escaped + rb"\b[^\n]*=|(?:def|as|for)[ \t]+" + escaped + rb"\b|import[^\n]*\b" + escaped + rb"\b"
+        rb"^[^\n=#]*\b" + escaped + rb"\b(?![ \t]*\()[^\n=]*=(?!=)"
+        rb"|(?:def|class|as|for)[ \t]+" + escaped + rb"\b|import[^\n]*\b" + escaped + rb"\b",
+        re.M,
     )
 
 
