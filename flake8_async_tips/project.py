@@ -516,6 +516,17 @@ def _star_imports(path: str) -> bool:
         return True
 
 
+def _texts(files: tuple[str, ...]) -> Iterator[tuple[str, Optional[bytes]]]:
+    """Each file with its bytes, read one at a time; None for a file that cannot be read."""
+    for path in files:
+        try:
+            with open(path, "rb") as handle:
+                text: Optional[bytes] = handle.read()
+        except OSError:
+            text = None
+        yield path, text
+
+
 @lru_cache(maxsize=1024)
 def files_naming(top: str, name: str) -> Optional[frozenset[str]]:
     """The source files under `top` (absolute paths) that hold `name` as a word; None when it cannot be told."""
@@ -525,11 +536,8 @@ def files_naming(top: str, name: str) -> Optional[frozenset[str]]:
     needle = name.encode()
     word = re.compile(rb"(?<!\w)" + re.escape(needle) + rb"(?!\w)")
     found: set[str] = set()
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError:
+    for path, text in _texts(files):
+        if text is None:
             return None
         # The plain search first: most files do not hold the name at all.
         if needle in text and word.search(text):
@@ -623,11 +631,8 @@ def _subclass_statements(top: str) -> Optional[dict[bytes, tuple[tuple[str, byte
     if files is None:
         return None
     found: dict[bytes, list[tuple[str, bytes]]] = {}
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError:
+    for path, text in _texts(files):
+        if text is None:
             return None
         for name, bases in _class_statements(text):
             for word in set(_WORD.findall(bases)):
@@ -648,11 +653,8 @@ def replaced_attributes(top: str) -> Optional[frozenset[str]]:
     if files is None:
         return None
     found: set[bytes] = set()
-    for path in files:
-        try:
-            with open(path, "rb") as handle:
-                text = handle.read()
-        except OSError:
+    for path, text in _texts(files):
+        if text is None:
             return None
         found.update(_ATTRIBUTE_STORED.findall(text))
         if b"setattr(" in text:
